@@ -37,7 +37,10 @@ fn every_rust_file_starts_with_a_module_doc() {
             !first.starts_with("//!")
         })
         .collect();
-    assert!(offenders.is_empty(), "files without a `//!` header: {offenders:#?}");
+    assert!(
+        offenders.is_empty(),
+        "files without a `//!` header: {offenders:#?}"
+    );
 }
 
 /// The core stays pure: no filesystem, no printing, no async runtime, no LSP types.
@@ -46,12 +49,27 @@ fn core_does_no_io() {
     let root = gazette_tests::repo_root();
     let mut files = Vec::new();
     rust_files(&root.join("server/core/src"), &mut files);
-    let forbidden = ["std::fs", "println!", "eprintln!", "print!(", "tokio", "tower_lsp", "ls_types", "std::io::stdout"];
+    let forbidden = [
+        "std::fs",
+        "println!",
+        "eprintln!",
+        "print!(",
+        "tokio",
+        "tower_lsp",
+        "ls_types",
+        "std::io::stdout",
+    ];
     let mut offenders = Vec::new();
     for path in files {
         let text = fs::read_to_string(&path).unwrap();
+        // Comments may name what the core avoids; only code counts.
+        let code: String = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
         for word in forbidden {
-            if text.contains(word) {
+            if code.contains(word) {
                 offenders.push(format!("{}: {word}", path.display()));
             }
         }
@@ -59,6 +77,9 @@ fn core_does_no_io() {
     assert!(offenders.is_empty(), "IO in the core: {offenders:#?}");
     let manifest = fs::read_to_string(root.join("server/core/Cargo.toml")).unwrap();
     for dep in ["tokio", "tower-lsp", "ropey"] {
-        assert!(!manifest.contains(dep), "gazette-core must not depend on {dep}");
+        assert!(
+            !manifest.contains(dep),
+            "gazette-core must not depend on {dep}"
+        );
     }
 }

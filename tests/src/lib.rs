@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 /// The repository root (the directory holding the workspace `Cargo.toml`).
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// The bundled sample corpus: the five seed articles.

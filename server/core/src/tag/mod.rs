@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::text::TextRange;
 
 /// The entity labels Gazette produces, as written in `gazette tag` output and in annotation files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum EntityLabel {
     /// A locality: country, region, province, city, district, commune.
