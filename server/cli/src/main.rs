@@ -1,12 +1,62 @@
 //! The `gazette` binary: `gazette check|tag|serve`. The only crate that touches the filesystem.
+//!
+//! Exit codes follow ruff and ripgrep: 0 when nothing was found, 1 when findings were reported,
+//! 2 for usage, IO or configuration errors. A closed stdout (`gazette check | head`) is not an
+//! error.
 
-use clap::Parser;
+mod commands;
+mod walk;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 /// Lint, tag and serve curated corpora of plain-text documents.
 #[derive(Parser, Debug)]
-#[command(name = "gazette", version, about)]
-enum Command {}
+#[command(name = "gazette", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _ = Command::parse();
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Tag localities, persons, organisations, dates and durations.
+    Tag(commands::tag::TagArgs),
+}
+
+/// What a command asks `main` to exit with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing found (exit 0).
+    Clean,
+    /// Findings reported (exit 1).
+    Findings,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Tag(args) => commands::tag::run(args),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::from(0),
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::from(0);
+            }
+            eprintln!("gazette: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A reader that went away (`gazette tag | head`) ends the run quietly, like ripgrep.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -1,8 +1,17 @@
 //! Entity tagging: localities, persons, organisations, dates and durations, inline in plain text.
 //!
 //! Each tagger lives in its own module and returns [`EntitySpan`]s with byte ranges; this module
-//! merges them into one sorted list for a document. Nested spans of different labels are allowed
-//! (a locality inside an organisation name), spans of the same label never nest.
+//! runs them in order and merges their output into one sorted list per document. Nested spans of
+//! different labels are allowed (a locality inside an organisation name); spans of the same label
+//! never nest.
+//!
+//! The pipeline order matters: dates first (so that "October" in a date is never a place), then
+//! localities, then persons and organisations, which see the earlier spans as evidence (a
+//! locality inside an organisation name, a person name that is not a commune).
+
+pub mod locality;
+pub mod names;
+pub mod temporal;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -56,3 +65,28 @@ pub struct EntitySpan {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct TaggingConfig {}
+
+/// Everything the taggers found in one document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocumentTags {
+    /// All spans, sorted by start, then by longer first, then by label.
+    pub spans: Vec<EntitySpan>,
+}
+
+/// Tags one document. Never fails: text the taggers do not understand yields fewer spans.
+pub fn tag_document(text: &str, config: &TaggingConfig) -> DocumentTags {
+    let mut spans = temporal::tag_temporal(text, config);
+    let localities = locality::tag_localities(text, &spans, config);
+    spans.extend(localities);
+    let names = names::tag_names(text, &spans, config);
+    spans.extend(names);
+    spans.sort_by(|a, b| {
+        (a.range.start, std::cmp::Reverse(a.range.end), a.label).cmp(&(
+            b.range.start,
+            std::cmp::Reverse(b.range.end),
+            b.label,
+        ))
+    });
+    spans.dedup();
+    DocumentTags { spans }
+}

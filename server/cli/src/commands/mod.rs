@@ -1,0 +1,3 @@
+//! One module per `gazette` subcommand.
+
+pub mod tag;

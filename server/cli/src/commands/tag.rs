@@ -1,0 +1,94 @@
+//! `gazette tag`: print the entities of each document, one JSON line per document.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use gazette_core::tag::{TaggingConfig, tag_document};
+
+use crate::Outcome;
+
+/// Arguments of `gazette tag`.
+#[derive(Args, Debug)]
+pub struct TagArgs {
+    /// Files or directories to tag.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TagFormat::Jsonl)]
+    pub format: TagFormat,
+}
+
+/// Output formats of `gazette tag`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TagFormat {
+    /// One `{"doc", "spans": [{"start", "end", "label", "norm", "text"}]}` line per document,
+    /// offsets in Unicode code points, end exclusive.
+    Jsonl,
+}
+
+/// Runs `gazette tag`.
+pub fn run(args: TagArgs) -> Result<Outcome> {
+    let documents = crate::walk::collect_documents(&args.paths)?;
+    let config = TaggingConfig::default();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for path in documents {
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            eprintln!(
+                "gazette: warning: {} is not valid UTF-8; skipped",
+                path.display()
+            );
+            continue;
+        };
+        let tags = tag_document(text, &config);
+        let mut to_code_points = CodePointOffsets::new(text);
+        let spans: Vec<_> = tags
+            .spans
+            .iter()
+            .map(|span| {
+                serde_json::json!({
+                    "start": to_code_points.convert(span.range.start as usize),
+                    "end": to_code_points.convert(span.range.end as usize),
+                    "label": span.label.as_str(),
+                    "norm": span.norm,
+                    "text": &text[span.range.to_usize()],
+                })
+            })
+            .collect();
+        let line = serde_json::json!({ "doc": path.to_string_lossy(), "spans": spans });
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(Outcome::Clean)
+}
+
+/// Converts increasing byte offsets to code-point offsets in one pass over the text.
+struct CodePointOffsets<'a> {
+    text: &'a str,
+    byte: usize,
+    code_points: usize,
+}
+
+impl<'a> CodePointOffsets<'a> {
+    fn new(text: &'a str) -> Self {
+        CodePointOffsets {
+            text,
+            byte: 0,
+            code_points: 0,
+        }
+    }
+
+    fn convert(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.code_points = 0;
+        }
+        self.code_points += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.code_points
+    }
+}
