@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     /// Tag localities, persons, organisations, dates and durations.
     Tag(commands::tag::TagArgs),
+    /// Run the language server over stdio (for editors).
+    Serve(commands::serve::ServeArgs),
 }
 
 /// What a command asks `main` to exit with.
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Tag(args) => commands::tag::run(args),
+        Command::Serve(args) => commands::serve::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),
