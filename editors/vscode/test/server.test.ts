@@ -105,11 +105,19 @@ before(async () => {
     // What VS Code 1.82+ declares for the features Gazette uses (it offers only UTF-16).
     capabilities: {
       general: { positionEncodings: ["utf-16"] },
-      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+      workspace: {
+        configuration: true,
+        workspaceFolders: true,
+        didChangeWatchedFiles: { dynamicRegistration: true },
+        diagnostics: { refreshSupport: true },
+        semanticTokens: { refreshSupport: true },
+      },
       window: { workDoneProgress: true },
       textDocument: {
         synchronization: { didSave: true, dynamicRegistration: true },
         publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+        // vscode-languageclient 9 supports pull diagnostics, so the server may choose them.
+        diagnostic: { dynamicRegistration: true, relatedDocumentSupport: false },
         hover: { contentFormat: ["markdown", "plaintext"] },
         definition: { linkSupport: true },
         references: {},
