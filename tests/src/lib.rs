@@ -5,6 +5,8 @@ pub mod lsp_client;
 
 use std::path::PathBuf;
 
+pub mod score;
+
 /// The repository root (the directory holding the workspace `Cargo.toml`).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
