@@ -254,13 +254,13 @@ async fn out_of_range_positions_are_clamped() {
     let uri = "untitled:clamp";
     client.open(uri, 1, "ab\r\ncd");
     let range = json!({"start": {"line": 0, "character": 99}, "end": {"line": 99, "character": 7}});
-    client.change(uri, 2, range, "!");
-    assert_eq!(client.document_text(uri).await["text"], "ab!");
+    client.change(uri, 2, range, " fine");
+    assert_eq!(client.document_text(uri).await["text"], "ab fine");
     // A range given backwards is read forwards.
     let backwards =
         json!({"start": {"line": 0, "character": 2}, "end": {"line": 0, "character": 0}});
-    client.change(uri, 3, backwards, "");
-    assert_eq!(client.document_text(uri).await["text"], "!");
+    client.change(uri, 3, backwards, "all");
+    assert_eq!(client.document_text(uri).await["text"], "all fine");
     // Requests about positions far outside the document answer instead of failing.
     let actions = client
         .request(
@@ -325,14 +325,7 @@ async fn a_client_that_disappears_stops_the_server() {
 async fn indexing_reports_progress_and_registers_watchers() {
     let corpus = gazette_tests::sample_corpus();
     let client = start(&["utf-16"], &[&corpus], Value::Null).await;
-    let end = client
-        .wait_for("indexing to finish", |messages| {
-            messages
-                .iter()
-                .find(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
-                .cloned()
-        })
-        .await;
+    let end = client.wait_for_indexing().await;
     assert_eq!(end["params"]["token"], "gazette/indexing");
     let notifications = client.notifications();
     let progress: Vec<&Value> = notifications
@@ -381,14 +374,7 @@ async fn closed_files_follow_the_disk_and_open_files_the_editor() {
     std::fs::write(&closed, "\u{feff}first version\n").unwrap();
     std::fs::write(&open, "on disk\n").unwrap();
     let client = start(&["utf-16"], &[&dir], Value::Null).await;
-    client
-        .wait_for("indexing to finish", |messages| {
-            messages
-                .iter()
-                .find(|m| m["params"]["value"]["kind"] == "end")
-                .cloned()
-        })
-        .await;
+    client.wait_for_indexing().await;
     // The byte order mark is not part of the text, as in editors.
     assert_eq!(
         client.document_text(&file_uri(&closed)).await["text"],
@@ -478,4 +464,406 @@ async fn settings_come_from_initialization_options_and_configuration_changes() {
         "logging is off"
     );
     client.shutdown().await;
+}
+
+/// Converts an LSP position back to a byte offset, independently of the server's code.
+fn offset_of(text: &str, position: &Value, encoding: &str) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let mut offset = 0;
+    for _ in 0..line {
+        let rest = &text[offset..];
+        let next = rest.find(['\r', '\n']).map_or(rest.len(), |i| {
+            if rest[i..].starts_with("\r\n") {
+                i + 2
+            } else {
+                i + 1
+            }
+        });
+        offset += next;
+    }
+    let mut units = 0;
+    for (index, ch) in text[offset..].char_indices() {
+        if units >= character || ch == '\n' || ch == '\r' {
+            return offset + index;
+        }
+        units += match encoding {
+            "utf-8" => ch.len_utf8(),
+            "utf-16" => ch.len_utf16(),
+            _ => 1,
+        };
+    }
+    text.len()
+}
+
+/// Applies LSP text edits to a text, as an editor would.
+fn apply_edits(text: &str, edits: &[Value], encoding: &str) -> String {
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|edit| {
+            (
+                offset_of(text, &edit["range"]["start"], encoding),
+                offset_of(text, &edit["range"]["end"], encoding),
+                edit["newText"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|span| std::cmp::Reverse(span.0));
+    let mut result = text.to_owned();
+    for (start, end, new_text) in spans {
+        result.replace_range(start..end, &new_text);
+    }
+    result
+}
+
+/// Renders diagnostics as `code line:col-line:col message` lines for snapshots.
+fn render(diagnostics: &[Value]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let r = &d["range"];
+            format!(
+                "{} {}:{}-{}:{} {}",
+                d["code"].as_str().unwrap_or("?"),
+                r["start"]["line"],
+                r["start"]["character"],
+                r["end"]["line"],
+                r["end"]["character"],
+                d["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The latest published diagnostics of every document, by file name.
+fn latest_publications(client: &LspClient) -> std::collections::BTreeMap<String, Vec<Value>> {
+    let mut latest = std::collections::BTreeMap::new();
+    for message in client.notifications() {
+        if message["method"] == "textDocument/publishDiagnostics" {
+            let uri = message["params"]["uri"].as_str().unwrap().to_owned();
+            let name = uri.rsplit('/').next().unwrap().to_owned();
+            latest.insert(
+                name,
+                message["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap(),
+            );
+        }
+    }
+    latest
+}
+
+const PARAGRAPH: &str = "Da Nang is now home to 120 Japanese companies with total investment.";
+
+#[tokio::test]
+async fn the_seed_corpus_gets_diagnostics_without_opening_anything() {
+    let corpus = gazette_tests::sample_corpus();
+    let client = start(&["utf-16"], &[&corpus], json!({"debounceMs": 0})).await;
+    client.wait_for_indexing().await;
+    let latest = latest_publications(&client);
+    assert!(!latest.is_empty(), "the seed corpus has duplicated blocks");
+    for (name, diagnostics) in &latest {
+        for diagnostic in diagnostics {
+            assert_eq!(diagnostic["source"], "gazette", "{name}");
+            assert!(diagnostic["code"].as_str().unwrap().starts_with("GZ"));
+            assert!(
+                diagnostic["codeDescription"]["href"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&diagnostic["data"]["rule"].as_str().unwrap())
+            );
+        }
+    }
+    let rendered: Vec<String> = latest
+        .iter()
+        .filter(|(_, d)| !d.is_empty())
+        .map(|(name, d)| format!("{name}\n{}", render(d)))
+        .collect();
+    // The same findings as `gazette check examples/sample-corpus`.
+    expect![[r#"
+        000_9c21d3f726678668.txt
+        GZ004 0:0-0:1 line 1 holds only punctuation
+        GZ001 10:0-10:34 line 11 repeats line 10
+        GZ004 22:0-25:1 lines 23–26 hold only punctuation
+        001_a9298164ea9b0dd7.txt
+        GZ001 9:0-13:400 lines 10–14 repeat lines 5–9
+        004_ae268ecac20d5d8f.txt
+        GZ001 10:0-10:155 line 11 repeats line 10"#]]
+    .assert_eq(&rendered.join("\n"));
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn editing_one_document_updates_another_without_touching_it() {
+    let dir = scratch_dir("cross");
+    let a = dir.join("a.txt");
+    let b = dir.join("b.txt");
+    let a_text = format!("Intro of A about Daegu.\n\n{PARAGRAPH}\n");
+    std::fs::write(&a, &a_text).unwrap();
+    std::fs::write(&b, format!("Intro of B about Hue.\n\n{PARAGRAPH}\n")).unwrap();
+    let client = start(&["utf-16"], &[&dir], json!({"debounceMs": 0})).await;
+    client.wait_for_indexing().await;
+    let b_uri = file_uri(&b);
+    let a_uri = file_uri(&a);
+    // The later copy in corpus order (b.txt) is flagged, pointing at a.txt.
+    let diagnostics = client.diagnostics_after(0, &b_uri, |d| !d.is_empty()).await;
+    assert_eq!(diagnostics[0]["code"], "GZ002");
+    assert_eq!(
+        diagnostics[0]["relatedInformation"][0]["location"]["uri"],
+        a_uri.as_str()
+    );
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 2);
+    // Editing A so that the paragraph differs clears B's finding; B is never opened.
+    let marker = client.notification_count();
+    client.open(&a_uri, 1, &a_text);
+    let start = a_text.find("120").unwrap();
+    client.change(
+        &a_uri,
+        2,
+        range_of(&a_text, start, start + 3, "utf-16"),
+        "95",
+    );
+    let cleared = client
+        .diagnostics_after(marker, &b_uri, |d| d.is_empty())
+        .await;
+    assert!(cleared.is_empty());
+    // Undoing the edit brings it back.
+    let marker = client.notification_count();
+    let edited = a_text.replacen("120", "95", 1);
+    client.change(
+        &a_uri,
+        3,
+        range_of(&edited, start, start + 2, "utf-16"),
+        "120",
+    );
+    let back = client
+        .diagnostics_after(marker, &b_uri, |d| !d.is_empty())
+        .await;
+    assert_eq!(back[0]["code"], "GZ002");
+    client.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn in_document_duplicates_are_fixed_by_code_actions() {
+    for encoding in ["utf-8", "utf-16"] {
+        let client = start(&[encoding], &[], json!({"debounceMs": 0})).await;
+        let uri = "untitled:repeated";
+        let vietnamese = "Thành phố Đà Nẵng 🇻🇳 và tỉnh Quảng Nam hợp tác với Daegu 대구.";
+        let text = format!(
+            "{vietnamese}\r\n\r\n{PARAGRAPH}\r\n\r\nA paragraph in between.\r\n\r\n{vietnamese}\r\n\r\nAnother different paragraph.\r\n\r\n{PARAGRAPH}\r\n"
+        );
+        client.open(uri, 1, &text);
+        let diagnostics = client.diagnostics_after(0, uri, |d| d.len() >= 2).await;
+        let gz001: Vec<&Value> = diagnostics
+            .iter()
+            .filter(|d| d["code"] == "GZ001")
+            .collect();
+        assert_eq!(gz001.len(), 2, "{diagnostics:#?}");
+        // The diagnostic starts at the second Vietnamese paragraph, in the negotiated encoding.
+        let second = text.match_indices(vietnamese).nth(1).unwrap().0;
+        assert_eq!(
+            gz001[0]["range"]["start"],
+            position_of(&text, second, encoding)
+        );
+        let actions = client
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": {"uri": uri},
+                    "range": gz001[0]["range"],
+                    "context": {"diagnostics": [gz001[0]]}
+                }),
+            )
+            .await;
+        let titles: Vec<&str> = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap())
+            .collect();
+        assert!(titles.contains(&"Delete the repeated copy"), "{titles:?}");
+        let preferred = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == "Delete the repeated copy")
+            .unwrap();
+        assert_eq!(preferred["kind"], "quickfix");
+        assert_eq!(preferred["isPreferred"], true);
+        let edits = preferred["edit"]["changes"][uri].as_array().unwrap();
+        let fixed = apply_edits(&text, edits, encoding);
+        assert_eq!(fixed.matches(vietnamese).count(), 1, "{fixed:?}");
+        // Re-check: sending the fixed text clears that finding.
+        let marker = client.notification_count();
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+        );
+        let after = client
+            .diagnostics_after(marker, uri, |d| d.len() < diagnostics.len())
+            .await;
+        assert!(after.iter().all(|d| d["range"] != gz001[0]["range"]));
+        // "Delete all repeated copies in this file" removes both repeats at once.
+        let delete_all = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == "Delete all repeated copies in this file")
+            .unwrap_or_else(|| panic!("{actions:#}"));
+        let all_fixed = apply_edits(
+            &text,
+            delete_all["edit"]["changes"][uri].as_array().unwrap(),
+            encoding,
+        );
+        assert_eq!(all_fixed.matches(vietnamese).count(), 1, "{all_fixed:?}");
+        assert_eq!(all_fixed.matches(PARAGRAPH).count(), 1, "{all_fixed:?}");
+        let marker = client.notification_count();
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": all_fixed}]}),
+        );
+        let clean = client
+            .diagnostics_after(marker, uri, |d| d.is_empty())
+            .await;
+        assert!(clean.is_empty());
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn keep_this_copy_deletes_the_others_across_files() {
+    let dir = scratch_dir("keep");
+    let paths: Vec<PathBuf> = ["a.txt", "b.txt", "c.txt"]
+        .iter()
+        .map(|n| dir.join(n))
+        .collect();
+    let texts: Vec<String> = ["Alpha", "Beta", "Gamma"]
+        .iter()
+        .map(|name| format!("{name} opens the article.\n\n{PARAGRAPH}\n\n{name} closes it.\n"))
+        .collect();
+    for (path, text) in paths.iter().zip(&texts) {
+        std::fs::write(path, text).unwrap();
+    }
+    let client = start(&["utf-8"], &[&dir], json!({"debounceMs": 0})).await;
+    client.wait_for_indexing().await;
+    let b_uri = file_uri(&paths[1]);
+    let diagnostics = client.diagnostics_after(0, &b_uri, |d| !d.is_empty()).await;
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": b_uri},
+                "range": diagnostics[0]["range"],
+                "context": {"diagnostics": diagnostics}
+            }),
+        )
+        .await;
+    let keep = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Keep this copy, delete the others")
+        .unwrap_or_else(|| panic!("{actions:#}"));
+    assert_eq!(
+        keep["isPreferred"], false,
+        "deleting in other files is unsafe"
+    );
+    let changes = keep["edit"]["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 2, "a.txt and c.txt are edited: {changes:#?}");
+    assert!(!changes.contains_key(&b_uri));
+    for (path, text) in paths.iter().zip(&texts) {
+        let uri = file_uri(path);
+        let Some(edits) = changes.get(&uri) else {
+            continue;
+        };
+        let fixed = apply_edits(text, edits.as_array().unwrap(), "utf-8");
+        assert!(!fixed.contains(PARAGRAPH), "{fixed:?}");
+        assert!(
+            fixed.contains("opens the article.\n\n") && fixed.ends_with("closes it.\n"),
+            "{fixed:?}"
+        );
+        // Write the fix to disk as the editor would and tell the server.
+        std::fs::write(path, fixed).unwrap();
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri, "type": 2}]}),
+        );
+    }
+    // Re-checked: b.txt now holds the only copy.
+    let marker = client.notification_count();
+    let _ = marker;
+    let cleared = client.diagnostics_after(0, &b_uri, |d| d.is_empty()).await;
+    assert!(cleared.is_empty());
+    client.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn pull_diagnostics_when_the_client_supports_them() {
+    let dir = scratch_dir("pull");
+    std::fs::write(dir.join("a.txt"), format!("First.\n\n{PARAGRAPH}\n")).unwrap();
+    std::fs::write(dir.join("b.txt"), format!("Second.\n\n{PARAGRAPH}\n")).unwrap();
+    let client = LspClient::in_process();
+    let mut capabilities = editor_capabilities();
+    capabilities["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
+    capabilities["workspace"]["diagnostics"] = json!({"refreshSupport": true});
+    let result = client
+        .initialize(initialize_params(
+            capabilities,
+            &[&dir],
+            json!({"debounceMs": 0}),
+        ))
+        .await;
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["interFileDependencies"],
+        true
+    );
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"],
+        true
+    );
+    client.wait_for_indexing().await;
+    let b_uri = file_uri(&dir.join("b.txt"));
+    let report = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": b_uri}}),
+        )
+        .await;
+    assert_eq!(report["kind"], "full");
+    assert_eq!(report["items"][0]["code"], "GZ002");
+    let result_id = report["resultId"].clone();
+    let again = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": b_uri}, "previousResultId": result_id}),
+        )
+        .await;
+    assert_eq!(again["kind"], "unchanged");
+    let workspace = client
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
+    let items = workspace["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "only b.txt has findings: {items:#?}");
+    assert_eq!(items[0]["uri"], b_uri.as_str());
+    // Nothing is pushed to a pulling client.
+    assert!(
+        client
+            .notifications()
+            .iter()
+            .all(|m| m["method"] != "textDocument/publishDiagnostics")
+    );
+    // Unknown documents get an empty report rather than an error.
+    let unknown = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": "untitled:nothing"}}),
+        )
+        .await;
+    assert_eq!(unknown["items"], json!([]));
+    client.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -17,14 +17,7 @@ async fn gazette_serve_runs_a_session_over_stdio() {
         ))
         .await;
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
-    client
-        .wait_for("indexing to finish", |messages| {
-            messages
-                .iter()
-                .find(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
-                .cloned()
-        })
-        .await;
+    client.wait_for_indexing().await;
     let first = std::fs::read_dir(&corpus)
         .unwrap()
         .map(|entry| entry.unwrap().path())

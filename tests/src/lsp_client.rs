@@ -284,6 +284,18 @@ impl LspClient {
         .await
     }
 
+    /// Waits until the server reports the end of its start-up indexing, and returns that
+    /// `$/progress` notification.
+    pub async fn wait_for_indexing(&self) -> Value {
+        self.wait_for("indexing to finish", |messages| {
+            messages
+                .iter()
+                .find(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+                .cloned()
+        })
+        .await
+    }
+
     /// The number of notifications received so far (a marker for [`Self::diagnostics_after`]).
     pub fn notification_count(&self) -> usize {
         self.notifications.lock().unwrap().len()

@@ -7,13 +7,16 @@
 //! that indexing a large corpus never keeps a keystroke waiting for more than one batch.
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use gazette_core::config::Config;
+use gazette_core::config::PathRules;
+use gazette_core::text::TextRange;
+use gazette_core::workspace::Workspace;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
-use workspace_stand_in::Workspace;
 
 use crate::convert::{self, PositionEncoding};
 use crate::session::Session;
@@ -34,7 +37,9 @@ pub struct Analyzed {
     pub generation: u64,
     /// The editor's version of the text, when it is open.
     pub version: Option<i32>,
-    /// The core's findings.
+    /// Why the file is not text, when it is not.
+    pub problem: Option<gazette_core::text::DecodeProblem>,
+    /// The core's findings, with document keys (not core keys).
     pub diagnostics: Vec<gazette_core::diagnostic::Diagnostic>,
     /// The same findings in LSP form, in the session's encoding.
     pub lsp_diagnostics: Vec<lsp::Diagnostic>,
@@ -42,26 +47,184 @@ pub struct Analyzed {
     pub result_id: u64,
 }
 
+/// One corpus: a root (or the loose documents) and its core workspace.
+///
+/// Inside the core, documents of a root are keyed by their path relative to the root with `/`
+/// separators, exactly like `gazette check` keys them, so that messages, corpus order and
+/// `per-path-ignores` agree between the editor and CI. Loose documents are keyed by URI.
+struct Corpus {
+    workspace: Workspace,
+    path_rules: Option<PathRules>,
+    /// Core key → document key.
+    documents: HashMap<String, DocumentKey>,
+}
+
 /// The core workspaces, one per root plus one for loose documents.
 #[derive(Default)]
 pub struct Analysis {
-    corpora: Vec<Workspace>,
-    corpus_of: HashMap<DocumentKey, usize>,
+    corpora: Vec<Corpus>,
+    roots: Vec<PathBuf>,
+    /// Document key → (corpus, core key).
+    placement: HashMap<DocumentKey, (usize, String)>,
     next_result_id: u64,
 }
 
 impl std::fmt::Debug for Analysis {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Analysis")
-            .field("documents", &self.corpus_of.len())
+            .field("documents", &self.placement.len())
             .finish_non_exhaustive()
     }
+}
+
+impl Analysis {
+    /// The core key of a document in its corpus.
+    fn core_key(&self, corpus: usize, key: &str, uri: &Uri) -> String {
+        let relative = self.roots.get(corpus).and_then(|root| {
+            let path = uri.to_file_path()?;
+            let relative = path.strip_prefix(root).ok()?;
+            Some(
+                relative
+                    .to_string_lossy()
+                    .replace(std::path::MAIN_SEPARATOR, "/"),
+            )
+        });
+        relative.unwrap_or_else(|| key.to_owned())
+    }
+
+    /// Heap bytes held by the core workspaces (for the benchmark).
+    pub fn heap_bytes(&self) -> usize {
+        self.corpora.iter().map(|c| c.workspace.heap_bytes()).sum()
+    }
+
+    /// Feeds one document to its corpus; returns the document keys of the others affected.
+    fn set(&mut self, key: &str, document: &Document) -> Vec<DocumentKey> {
+        let corpus = document.corpus.min(self.corpora.len() - 1);
+        let core_key = self.core_key(corpus, key, &document.uri);
+        let mut affected = Vec::new();
+        if let Some((previous, previous_key)) = self.placement.get(key).cloned() {
+            if previous != corpus || previous_key != core_key {
+                affected.extend(self.remove(key));
+            }
+        }
+        let target = &mut self.corpora[corpus];
+        target.documents.insert(core_key.clone(), key.to_owned());
+        let core_affected = match &document.problem {
+            Some(problem) => target.workspace.set_unreadable(&core_key, problem.clone()),
+            None => target
+                .workspace
+                .set_document(&core_key, &document.text.to_string()),
+        };
+        affected.extend(
+            core_affected
+                .iter()
+                .filter_map(|core| target.documents.get(core).cloned()),
+        );
+        self.placement.insert(key.to_owned(), (corpus, core_key));
+        affected
+    }
+
+    /// Removes a document; returns the document keys of the others affected.
+    fn remove(&mut self, key: &str) -> Vec<DocumentKey> {
+        let Some((corpus, core_key)) = self.placement.remove(key) else {
+            return Vec::new();
+        };
+        let target = &mut self.corpora[corpus];
+        target.documents.remove(&core_key);
+        target
+            .workspace
+            .remove_document(&core_key)
+            .iter()
+            .filter_map(|core| target.documents.get(core).cloned())
+            .collect()
+    }
+
+    /// The findings of a document, with document keys in place of core keys and
+    /// `per-path-ignores` applied.
+    fn diagnostics(&self, key: &str) -> Vec<gazette_core::diagnostic::Diagnostic> {
+        let Some((corpus, core_key)) = self.placement.get(key) else {
+            return Vec::new();
+        };
+        let target = &self.corpora[*corpus];
+        let translate = |core: &str| {
+            target
+                .documents
+                .get(core)
+                .cloned()
+                .unwrap_or_else(|| core.to_owned())
+        };
+        let mut diagnostics = target.workspace.diagnostics(core_key);
+        if let Some(rules) = &target.path_rules {
+            diagnostics.retain(|d| !rules.is_ignored(core_key, d.code));
+        }
+        for diagnostic in &mut diagnostics {
+            diagnostic.document = translate(&diagnostic.document);
+            for related in &mut diagnostic.related {
+                related.document = translate(&related.document);
+            }
+            for edit in diagnostic
+                .fix
+                .iter_mut()
+                .flat_map(|fix| fix.edits.iter_mut())
+            {
+                edit.document = translate(&edit.document);
+            }
+        }
+        diagnostics
+    }
+
+    /// The deletion range of the paragraph of `key` that spans exactly `range`, if there is one
+    /// (used to delete another document's copy of a paragraph cleanly, with its line break).
+    pub fn paragraph_deletion_range(&self, key: &str, range: TextRange) -> Option<TextRange> {
+        let (corpus, core_key) = self.placement.get(key)?;
+        let summary = self.corpora[*corpus].workspace.summary(core_key)?;
+        let index = summary.paragraphs().iter().position(|p| p.range == range)?;
+        Some(summary.deletion_range(index, index))
+    }
+
+    /// Installs new roots and configurations. Returns the documents to feed again: all of them
+    /// when the corpora were rebuilt or summaries depend on the change.
+    fn configure(&mut self, roots: Vec<(PathBuf, Config)>) -> Reconfigured {
+        let new_roots: Vec<PathBuf> = roots.iter().map(|(path, _)| path.clone()).collect();
+        let mut configs: Vec<Config> = roots.into_iter().map(|(_, config)| config).collect();
+        configs.push(Config::default());
+        if new_roots != self.roots || self.corpora.len() != configs.len() {
+            self.roots = new_roots;
+            self.corpora = configs
+                .into_iter()
+                .map(|config| Corpus {
+                    path_rules: PathRules::new(&config).ok(),
+                    workspace: Workspace::new(config),
+                    documents: HashMap::new(),
+                })
+                .collect();
+            self.placement.clear();
+            return Reconfigured::Refeed;
+        }
+        let mut refeed = false;
+        for (corpus, config) in self.corpora.iter_mut().zip(configs) {
+            corpus.path_rules = PathRules::new(&config).ok();
+            refeed |= corpus.workspace.set_config(config);
+        }
+        if refeed {
+            Reconfigured::Refeed
+        } else {
+            Reconfigured::Recheck
+        }
+    }
+}
+
+enum Reconfigured {
+    /// Every document must be set again.
+    Refeed,
+    /// Every document's diagnostics may have changed.
+    Recheck,
 }
 
 /// What the worker took from the state for one run.
 struct Batch {
     changes: Vec<(DocumentKey, Option<Document>)>,
-    configs: Option<Vec<Config>>,
+    roots: Option<Vec<(PathBuf, Config)>>,
     encoding: PositionEncoding,
 }
 
@@ -102,8 +265,10 @@ pub async fn run_worker(session: Arc<Session>) {
                         Vec::new()
                     }
                 };
-            session.epoch.send_modify(|epoch| *epoch += 1);
             publish(&session, publications, &batch_keys).await;
+            // Announced after publishing, so that whoever waits for an epoch (pull requests, the
+            // indexer's progress) sees the published state.
+            session.epoch.send_modify(|epoch| *epoch += 1);
             if session.is_shut_down() {
                 return;
             }
@@ -114,14 +279,14 @@ pub async fn run_worker(session: Arc<Session>) {
 /// Takes the next batch of dirty documents: every open one first, then closed ones.
 fn take_batch(session: &Session) -> Option<Batch> {
     let mut state = session.state();
-    let configs = if std::mem::take(&mut state.reconfigured) {
-        let mut configs: Vec<Config> = state.roots.iter().map(|r| r.config.clone()).collect();
-        configs.push(Config::default());
-        Some(configs)
-    } else {
-        None
-    };
-    if state.dirty.is_empty() && configs.is_none() {
+    let roots = std::mem::take(&mut state.reconfigured).then(|| {
+        state
+            .roots
+            .iter()
+            .map(|root| (root.path.clone(), root.config.clone()))
+            .collect::<Vec<_>>()
+    });
+    if state.dirty.is_empty() && roots.is_none() {
         return None;
     }
     let (open, closed): (Vec<DocumentKey>, Vec<DocumentKey>) =
@@ -143,7 +308,7 @@ fn take_batch(session: &Session) -> Option<Batch> {
     }
     Some(Batch {
         changes,
-        configs,
+        roots,
         encoding: state.encoding,
     })
 }
@@ -152,58 +317,56 @@ fn take_batch(session: &Session) -> Option<Batch> {
 fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
     let mut analysis = session.analysis();
     let analysis = &mut *analysis;
+    if analysis.corpora.is_empty() && batch.roots.is_none() {
+        analysis.configure(Vec::new());
+    }
     let mut touched: BTreeSet<DocumentKey> = BTreeSet::new();
-    if let Some(configs) = batch.configs {
-        if analysis.corpora.len() != configs.len() {
-            analysis.corpora = configs.iter().cloned().map(Workspace::new).collect();
-            // A new set of corpora forgets every document: feed them all again.
-            for (key, corpus) in std::mem::take(&mut analysis.corpus_of) {
-                if let Some(previous) = session.analyzed(&key) {
-                    let text = previous.text.to_string();
-                    if let Some(workspace) = analysis.corpora.get_mut(corpus) {
-                        workspace.set_document(&key, &text);
-                        analysis.corpus_of.insert(key.clone(), corpus);
+    // Documents whose text is unchanged but must be fed again (new corpora or summaries).
+    let mut refeed: Vec<(DocumentKey, Document)> = Vec::new();
+    if let Some(roots) = batch.roots {
+        let previous: Vec<DocumentKey> = analysis.placement.keys().cloned().collect();
+        match analysis.configure(roots) {
+            Reconfigured::Refeed => {
+                // Feed the text the core last saw; newer text is in this or a later batch.
+                let results = session.results();
+                let state = session.state();
+                for key in previous {
+                    if let (Some(analyzed), Some(document)) =
+                        (results.get(&key), state.documents.get(&key))
+                    {
+                        refeed.push((
+                            key,
+                            Document {
+                                uri: analyzed.uri.clone(),
+                                text: analyzed.text.clone(),
+                                version: analyzed.version,
+                                generation: analyzed.generation,
+                                corpus: document.corpus,
+                                problem: analyzed.problem.clone(),
+                            },
+                        ));
                     }
                 }
-                touched.insert(key);
             }
-        } else {
-            for (workspace, config) in analysis.corpora.iter_mut().zip(configs) {
-                workspace.set_config(config);
-            }
-            touched.extend(analysis.corpus_of.keys().cloned());
+            Reconfigured::Recheck => touched.extend(previous),
         }
     }
-    let mut fresh_texts: HashMap<DocumentKey, Document> = HashMap::new();
+    let mut fresh: HashMap<DocumentKey, Document> = HashMap::new();
+    for (key, document) in refeed {
+        touched.extend(analysis.set(&key, &document));
+        touched.insert(key.clone());
+        fresh.insert(key, document);
+    }
     let mut removed: Vec<DocumentKey> = Vec::new();
     for (key, document) in batch.changes {
-        let previous_corpus = analysis.corpus_of.get(&key).copied();
-        let new_corpus = document.as_ref().map(|d| d.corpus);
-        if analysis.corpora.is_empty() {
-            analysis.corpora.push(Workspace::new(Config::default()));
-        }
-        if let Some(corpus) =
-            previous_corpus.filter(|c| Some(*c) != new_corpus && new_corpus.is_some())
-        {
-            touched.extend(analysis.corpora[corpus].remove_document(&key));
-            analysis.corpus_of.remove(&key);
-        }
         match document {
             Some(document) => {
-                let corpus = document
-                    .corpus
-                    .min(analysis.corpora.len().saturating_sub(1));
-                let text = document.text.to_string();
-                touched.extend(analysis.corpora[corpus].set_document(&key, &text));
-                analysis.corpus_of.insert(key.clone(), corpus);
+                touched.extend(analysis.set(&key, &document));
                 touched.insert(key.clone());
-                fresh_texts.insert(key, document);
+                fresh.insert(key, document);
             }
             None => {
-                if let Some(corpus) = analysis.corpus_of.remove(&key) {
-                    // Documents that shared a paragraph with this one may have lost a finding.
-                    touched.extend(analysis.corpora[corpus].remove_document(&key));
-                }
+                touched.extend(analysis.remove(&key));
                 removed.push(key);
             }
         }
@@ -215,7 +378,7 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
     {
         let results = session.results();
         let text_of = |key: &str| -> Option<(Uri, Rope)> {
-            if let Some(document) = fresh_texts.get(key) {
+            if let Some(document) = fresh.get(key) {
                 return Some((document.uri.clone(), document.text.clone()));
             }
             results
@@ -223,15 +386,16 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
                 .map(|analyzed| (analyzed.uri.clone(), analyzed.text.clone()))
         };
         for key in &touched {
-            let Some(&corpus) = analysis.corpus_of.get(key) else {
+            if !analysis.placement.contains_key(key) {
                 continue;
-            };
-            let (uri, text, generation, version) = match fresh_texts.get(key) {
+            }
+            let (uri, text, generation, version, problem) = match fresh.get(key) {
                 Some(document) => (
                     document.uri.clone(),
                     document.text.clone(),
                     document.generation,
                     document.version,
+                    document.problem.clone(),
                 ),
                 None => match results.get(key) {
                     Some(previous) => (
@@ -239,11 +403,12 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
                         previous.text.clone(),
                         previous.generation,
                         previous.version,
+                        previous.problem.clone(),
                     ),
                     None => continue,
                 },
             };
-            let diagnostics = analysis.corpora[corpus].diagnostics(key);
+            let diagnostics = analysis.diagnostics(key);
             let lsp_diagnostics: Vec<lsp::Diagnostic> = diagnostics
                 .iter()
                 .map(|diagnostic| {
@@ -276,6 +441,7 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
                     text,
                     generation,
                     version,
+                    problem,
                     diagnostics,
                     lsp_diagnostics,
                     result_id,
@@ -353,32 +519,5 @@ async fn publish(
                 publication.version,
             )
             .await;
-    }
-}
-
-/// A stand-in with the shape of `gazette_core::workspace::Workspace` until the core lands it.
-mod workspace_stand_in {
-    use gazette_core::config::Config;
-    use gazette_core::diagnostic::Diagnostic;
-
-    #[derive(Debug)]
-    pub struct Workspace;
-
-    impl Workspace {
-        pub fn new(_config: Config) -> Workspace {
-            Workspace
-        }
-        pub fn set_config(&mut self, _config: Config) -> Vec<String> {
-            Vec::new()
-        }
-        pub fn set_document(&mut self, _key: &str, _text: &str) -> Vec<String> {
-            Vec::new()
-        }
-        pub fn remove_document(&mut self, _key: &str) -> Vec<String> {
-            Vec::new()
-        }
-        pub fn diagnostics(&self, _key: &str) -> Vec<Diagnostic> {
-            Vec::new()
-        }
     }
 }

@@ -177,14 +177,9 @@ pub fn apply_change(
     rope.insert(start_char, &change.text);
 }
 
-/// Where a rule's documentation lives: one page per rule, named after the rule.
-pub fn rule_docs_url(rule: &str) -> Option<Uri> {
-    format!(
-        "{}/blob/main/docs/rules/{rule}.md",
-        env!("CARGO_PKG_REPOSITORY")
-    )
-    .parse()
-    .ok()
+/// Where a rule's documentation lives: the same page `gazette check` links to in SARIF.
+pub fn rule_docs_url(code: &str) -> Option<Uri> {
+    gazette_core::registry::rule(code)?.help_uri().parse().ok()
 }
 
 /// Converts a core severity into the LSP one.
@@ -221,7 +216,7 @@ pub fn diagnostic_to_lsp(
         range: range_to_lsp(text, diagnostic.range, encoding),
         severity: Some(severity_to_lsp(diagnostic.severity)),
         code: Some(NumberOrString::String(diagnostic.code.to_owned())),
-        code_description: rule_docs_url(diagnostic.rule).map(|href| CodeDescription { href }),
+        code_description: rule_docs_url(diagnostic.code).map(|href| CodeDescription { href }),
         source: Some("gazette".to_owned()),
         message: diagnostic.message.clone(),
         related_information: (!related_information.is_empty()).then_some(related_information),

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use tower_lsp_server::ls_types::{MessageType, NumberOrString, Uri};
 
 use crate::session::Session;
-use crate::state::{self, is_document_path};
+use crate::state::{self, Root};
 
 /// The progress token of the indexing run.
 pub const PROGRESS_TOKEN: &str = "gazette/indexing";
@@ -28,7 +28,7 @@ const CHUNK: usize = 64;
 pub async fn index_workspace(session: Arc<Session>) {
     let (roots, enabled, progress_supported) = {
         let state = session.state();
-        let roots: Vec<PathBuf> = state.roots.iter().map(|r| r.path.clone()).collect();
+        let roots: Vec<Root> = state.roots.clone();
         (
             roots,
             state.settings.index_workspace,
@@ -106,17 +106,18 @@ pub async fn index_workspace(session: Arc<Session>) {
     }
 }
 
-/// Every document under the roots, sorted (corpus order), honouring `.gitignore` like the CLI.
-fn find_documents(roots: &[PathBuf]) -> Vec<PathBuf> {
+/// Every document under the roots, sorted (corpus order), honouring `.gitignore` and each
+/// root's `files` globs like the CLI; each with its size limit.
+fn find_documents(roots: &[Root]) -> Vec<(PathBuf, u64)> {
     let mut paths = Vec::new();
     for root in roots {
-        for entry in ignore::WalkBuilder::new(root)
+        for entry in ignore::WalkBuilder::new(&root.path)
             .hidden(true)
             .build()
             .flatten()
         {
-            if entry.file_type().is_some_and(|t| t.is_file()) && is_document_path(entry.path()) {
-                paths.push(entry.into_path());
+            if entry.file_type().is_some_and(|t| t.is_file()) && root.accepts(entry.path()) {
+                paths.push((entry.into_path(), root.config.files.max_size_bytes));
             }
         }
     }
@@ -126,16 +127,23 @@ fn find_documents(roots: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// Reads the documents in parallel and adds them to the state; returns the failures to report.
-fn read_documents(session: &Session, paths: Vec<PathBuf>, read: &AtomicUsize) -> Vec<String> {
+fn read_documents(
+    session: &Session,
+    paths: Vec<(PathBuf, u64)>,
+    read: &AtomicUsize,
+) -> Vec<String> {
     let failures = std::sync::Mutex::new(Vec::new());
     paths.par_chunks(CHUNK).for_each(|chunk| {
         if session.is_shut_down() {
             return;
         }
         let mut loaded = Vec::with_capacity(chunk.len());
-        for path in chunk {
-            match (state::read_document_file(path), Uri::from_file_path(path)) {
-                (Ok(text), Some(uri)) => loaded.push((uri, text)),
+        for (path, max_bytes) in chunk {
+            match (
+                state::read_document_file(path, *max_bytes),
+                Uri::from_file_path(path),
+            ) {
+                (Ok(content), Some(uri)) => loaded.push((uri, content)),
                 (Err(error), _) => failures
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -145,8 +153,8 @@ fn read_documents(session: &Session, paths: Vec<PathBuf>, read: &AtomicUsize) ->
         }
         {
             let mut state = session.state();
-            for (uri, text) in loaded {
-                state.add_indexed(uri, text);
+            for (uri, content) in loaded {
+                state.add_indexed(uri, content);
             }
         }
         read.fetch_add(chunk.len(), Ordering::Relaxed);

@@ -12,6 +12,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use gazette_core::config::PathRules;
+use gazette_core::text::DecodeProblem;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
     ClientCapabilities, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
@@ -25,10 +27,6 @@ use crate::settings::Settings;
 /// The name of a document inside the server and in the core's workspace: its URI, spelled the
 /// way [`document_key`] normalises it.
 pub type DocumentKey = String;
-
-/// Files larger than this are not indexed (a corpus of articles has no such documents; a stray
-/// dump or binary in a workspace folder would only waste memory).
-pub const MAX_INDEXED_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The name of the per-root configuration file.
 pub const CONFIG_FILE_NAME: &str = "gazette.toml";
@@ -56,6 +54,8 @@ pub struct Document {
     /// The root the document belongs to (an index into [`State::roots`]), or `roots.len()` for
     /// documents outside every workspace folder.
     pub corpus: usize,
+    /// Why the file on disk is not analysable text (then `text` is empty).
+    pub problem: Option<DecodeProblem>,
 }
 
 impl Document {
@@ -74,6 +74,8 @@ pub struct Root {
     pub config: gazette_core::config::Config,
     /// Why `gazette.toml` could not be used, if it could not.
     pub config_error: Option<String>,
+    /// The compiled `files` globs and `per-path-ignores` of the configuration.
+    pub path_rules: Option<PathRules>,
 }
 
 impl Root {
@@ -97,17 +99,54 @@ impl Root {
                 Some(format!("{}: {error}", file.display())),
             ),
         };
+        let path_rules = PathRules::new(&config).ok();
         Root {
             path,
             config,
             config_error,
+            path_rules,
+        }
+    }
+
+    /// The path of `path` relative to the root, with `/` separators (the form globs, the CLI and
+    /// the core's document keys use), or `None` outside the root.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let relative = path.strip_prefix(&self.path).ok()?;
+        let text = relative.to_string_lossy();
+        Some(if std::path::MAIN_SEPARATOR == '/' {
+            text.into_owned()
+        } else {
+            text.replace(std::path::MAIN_SEPARATOR, "/")
+        })
+    }
+
+    /// True when the configuration makes `path` a document of this root (`files.include` and
+    /// `files.exclude`, like `gazette check`).
+    pub fn accepts(&self, path: &Path) -> bool {
+        let Some(relative) = self.relative(path) else {
+            return false;
+        };
+        match &self.path_rules {
+            Some(rules) => {
+                rules.is_included(&relative)
+                    && !rules.is_excluded(&relative)
+                    && !excluded_directory(rules, &relative)
+            }
+            None => is_document_path(path),
         }
     }
 }
 
+/// True when a directory on the way to `relative` is excluded (`exclude = ["archive"]`).
+fn excluded_directory(rules: &PathRules, relative: &str) -> bool {
+    relative
+        .match_indices('/')
+        .any(|(index, _)| rules.is_excluded(&relative[..index]))
+}
+
 /// Parses `gazette.toml` text the way the CLI does.
 fn parse_config(text: &str) -> Result<gazette_core::config::Config, String> {
-    toml::from_str(text).map_err(|error| error.to_string())
+    gazette_core::config::Config::from_toml(text).map_err(|error| error.to_string())
 }
 
 /// What the client told us it can do, reduced to the questions the server asks.
@@ -228,17 +267,18 @@ impl State {
     }
 
     /// Inserts or replaces a document and marks it dirty.
-    fn put(&mut self, key: DocumentKey, uri: Uri, text: Rope, version: Option<i32>) {
+    fn put(&mut self, key: DocumentKey, uri: Uri, content: FileContent, version: Option<i32>) {
         let generation = self.next_generation();
         let corpus = self.corpus_of(&uri);
         self.documents.insert(
             key.clone(),
             Document {
                 uri,
-                text,
+                text: Rope::from_str(&content.text),
                 version,
                 generation,
                 corpus,
+                problem: content.problem,
             },
         );
         self.dirty.insert(key);
@@ -251,7 +291,10 @@ impl State {
         self.put(
             key,
             document.uri,
-            Rope::from_str(&document.text),
+            FileContent {
+                text: document.text,
+                problem: None,
+            },
             Some(document.version),
         );
         Applied {
@@ -312,10 +355,10 @@ impl State {
         }
         let on_disk = uri
             .to_file_path()
-            .filter(|_| self.corpus_of(&uri) < self.roots.len())
-            .and_then(|path| read_document_file(&path).ok());
+            .filter(|path| self.root_accepting(path).is_some())
+            .and_then(|path| read_document_file(&path, self.max_bytes(&uri)).ok());
         match on_disk {
-            Some(text) => self.put(key, uri, Rope::from_str(&text), None),
+            Some(content) => self.put(key, uri, content, None),
             None => {
                 self.documents.remove(&key);
                 self.dirty.insert(key);
@@ -381,12 +424,12 @@ impl State {
                 }
                 continue;
             }
-            if !is_document_path(&path) || self.corpus_of(&event.uri) == self.roots.len() {
+            if self.root_accepting(&path).is_none() {
                 continue;
             }
-            match read_document_file(&path) {
-                Ok(text) => {
-                    self.put(key, event.uri, Rope::from_str(&text), None);
+            match read_document_file(&path, self.max_bytes(&event.uri)) {
+                Ok(content) => {
+                    self.put(key, event.uri, content, None);
                     applied.wake = true;
                 }
                 Err(error) => applied.warn(format!("cannot read {}: {error}", path.display())),
@@ -397,13 +440,32 @@ impl State {
 
     /// Adds a document read from disk by the indexer, unless the editor opened it meanwhile (the
     /// editor's text wins).
-    pub fn add_indexed(&mut self, uri: Uri, text: String) -> bool {
+    pub fn add_indexed(&mut self, uri: Uri, content: FileContent) -> bool {
         let key = document_key(&uri);
         if self.documents.contains_key(&key) {
             return false;
         }
-        self.put(key, uri, Rope::from_str(&text), None);
+        self.put(key, uri, content, None);
         true
+    }
+
+    /// The root whose configuration makes `path` one of its documents.
+    pub fn root_accepting(&self, path: &Path) -> Option<usize> {
+        let uri = Uri::from_file_path(path)?;
+        let corpus = self.corpus_of(&uri);
+        self.roots
+            .get(corpus)
+            .filter(|root| root.accepts(path))
+            .map(|_| corpus)
+    }
+
+    /// The size limit for a document (`files.max-size-bytes` of its root).
+    pub fn max_bytes(&self, uri: &Uri) -> u64 {
+        self.roots
+            .get(self.corpus_of(uri))
+            .map_or(gazette_core::text::DEFAULT_MAX_DOCUMENT_BYTES, |root| {
+                root.config.files.max_size_bytes
+            })
     }
 
     /// Replaces the settings; returns whether anything the analysis depends on changed.
@@ -430,21 +492,40 @@ pub fn is_document_path(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext == "txt")
 }
 
+/// A document's content as read from disk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileContent {
+    /// The text (empty when the file is not text).
+    pub text: String,
+    /// Why the file is not analysable text, as the core judges it (reported as GZ900, like
+    /// `gazette check` does).
+    pub problem: Option<DecodeProblem>,
+}
+
 /// Reads a document from disk the way editors load it: a UTF-8 byte order mark is dropped (VS
-/// Code and Neovim do not show it as text) and invalid UTF-8 is replaced rather than refused, so
-/// that a damaged file still gets analysed.
-pub fn read_document_file(path: &Path) -> std::io::Result<String> {
-    let metadata = std::fs::metadata(path)?;
-    if metadata.len() > MAX_INDEXED_FILE_BYTES {
-        return Err(std::io::Error::other(format!(
-            "file is larger than {} MiB",
-            MAX_INDEXED_FILE_BYTES / 1024 / 1024
-        )));
+/// Code and Neovim do not show it as text, so positions must not count it). Files that are
+/// binary, not UTF-8 or larger than `max_bytes` come back with their problem and no text.
+pub fn read_document_file(path: &Path, max_bytes: u64) -> std::io::Result<FileContent> {
+    let size = std::fs::metadata(path)?.len();
+    if size > max_bytes {
+        return Ok(FileContent {
+            text: String::new(),
+            problem: Some(DecodeProblem::TooLarge {
+                size,
+                limit: max_bytes,
+            }),
+        });
     }
     let bytes = std::fs::read(path)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    Ok(match String::from_utf8(bytes.to_vec()) {
-        Ok(text) => text,
-        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    Ok(match gazette_core::text::decode(bytes, max_bytes) {
+        Ok(text) => FileContent {
+            text: text.to_owned(),
+            problem: None,
+        },
+        Err(problem) => FileContent {
+            text: String::new(),
+            problem: Some(problem),
+        },
     })
 }

@@ -133,11 +133,16 @@ fn keep_this_copy(session: &Session, key: &str, diagnostic: &Diagnostic) -> Opti
                 edits.extend(fix.edits.iter().cloned());
             }
             None => {
-                // No finding to borrow a fix from: delete exactly the related range.
+                // The first copy in corpus order has no finding to borrow a fix from: delete
+                // its paragraph with the core's deletion range (which takes the line break too).
+                let range = session
+                    .analysis()
+                    .paragraph_deletion_range(&related.document, related.range)
+                    .unwrap_or(related.range);
                 applicability = Applicability::Unsafe;
                 edits.push(Edit {
                     document: related.document.clone(),
-                    range: related.range,
+                    range,
                     replacement: String::new(),
                 });
             }
