@@ -7,5 +7,6 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod gazetteer;
 pub mod tag;
 pub mod text;
