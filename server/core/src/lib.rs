@@ -5,6 +5,7 @@
 //! together with diagnostics. Offsets are byte offsets into the analysed `&str`; conversion to
 //! line/column, code points or UTF-16 happens at the edges (`gazette` CLI, `gazette-lsp`).
 
+pub mod annotation;
 pub mod config;
 pub mod diagnostic;
 pub mod tag;
