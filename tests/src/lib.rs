@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+pub mod score;
+
 /// The repository root (the directory holding the workspace `Cargo.toml`).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -4,6 +4,7 @@
 //! 2 for usage, IO or configuration errors. A closed stdout (`gazette check | head`) is not an
 //! error.
 
+mod clock;
 mod commands;
 mod walk;
 
@@ -23,6 +24,10 @@ struct Cli {
 enum Command {
     /// Tag localities, persons, organisations, dates and durations.
     Tag(commands::tag::TagArgs),
+    /// Export reviewed annotations (and suggestions) as JSONL, brat, CoNLL, W3C JSON-LD or TEI.
+    Export(commands::annotations::ExportArgs),
+    /// Import annotations from brat or JSONL into `.gazette/annotations`.
+    Import(commands::annotations::ImportArgs),
 }
 
 /// What a command asks `main` to exit with.
@@ -38,6 +43,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Tag(args) => commands::tag::run(args),
+        Command::Export(args) => commands::annotations::run_export(args),
+        Command::Import(args) => commands::annotations::run_import(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

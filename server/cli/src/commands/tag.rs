@@ -37,12 +37,15 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
     for path in documents {
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            eprintln!(
-                "gazette: warning: {} is not valid UTF-8; skipped",
-                path.display()
-            );
-            continue;
+        let text = match gazette_core::text::decode(
+            &bytes,
+            gazette_core::text::DEFAULT_MAX_DOCUMENT_BYTES,
+        ) {
+            Ok(text) => text,
+            Err(problem) => {
+                eprintln!("gazette: warning: {} is {problem}; skipped", path.display());
+                continue;
+            }
         };
         let tags = tag_document(text, &config);
         let mut to_code_points = CodePointOffsets::new(text);

@@ -12,6 +12,7 @@
 pub mod locality;
 pub mod names;
 pub mod temporal;
+mod tokens;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -64,7 +65,13 @@ pub struct EntitySpan {
 /// Settings for the taggers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct TaggingConfig {}
+pub struct TaggingConfig {
+    /// The document creation time (`2016-10-17`) used to resolve year-less dates such as
+    /// `September 17th`. When unset, the date taggers detect it from the document (a
+    /// `Published:` line, a dateline). Callers set it per document (e.g. from a glob in
+    /// `gazette.toml`).
+    pub dct: Option<String>,
+}
 
 /// Everything the taggers found in one document.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

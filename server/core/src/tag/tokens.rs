@@ -1,0 +1,428 @@
+//! Word tokens for the rule-based taggers (dates, persons, organisations), with lexicon lookup.
+//!
+//! The taggers work on a flat list of tokens (words, digit runs, single punctuation characters)
+//! with byte ranges and a few flags (capitalised, preceded by a space or a line break, inside a
+//! URL). Tokenising once and matching rules over tokens keeps the taggers fast (one pass over the
+//! bytes with an ASCII fast path) and makes their rules read like the patterns they implement.
+//!
+//! Lexicons (month names, titles, organisation head words) are keyed by the NFC, lower-cased form
+//! of a word, so that NFD input and capitalised forms find the same entry.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// What a token is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenKind {
+    /// Letters (any script) and combining marks, with internal apostrophes (`People’s`).
+    Word,
+    /// A run of ASCII digits.
+    Number,
+    /// One character that is neither a letter, a digit nor white space.
+    Punct,
+}
+
+/// One token with its byte range in the document.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub kind: TokenKind,
+    flags: u8,
+}
+
+const CAPITALISED: u8 = 1;
+const ALL_CAPS: u8 = 2;
+const SPACE_BEFORE: u8 = 4;
+const NEWLINE_BEFORE: u8 = 8;
+const IN_URL: u8 = 16;
+const NON_ASCII: u8 = 32;
+
+impl Token {
+    /// The first letter is upper case (`Da`, `DA`, `Đà`).
+    pub fn is_capitalised(&self) -> bool {
+        self.flags & CAPITALISED != 0
+    }
+    /// Two or more letters, all upper case (`PPC`, `DA`).
+    pub fn is_all_caps(&self) -> bool {
+        self.flags & ALL_CAPS != 0
+    }
+    /// White space (or the start of the text) separates this token from the previous one.
+    pub fn space_before(&self) -> bool {
+        self.flags & SPACE_BEFORE != 0
+    }
+    /// A line break (or the start of the text) comes between this token and the previous one.
+    pub fn newline_before(&self) -> bool {
+        self.flags & NEWLINE_BEFORE != 0
+    }
+    /// The token belongs to a URL or an e-mail address, which is never running text.
+    pub fn in_url(&self) -> bool {
+        self.flags & IN_URL != 0
+    }
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+}
+
+/// A tokenised document: the text and its tokens.
+pub(crate) struct Tokens<'a> {
+    pub text: &'a str,
+    pub tokens: Vec<Token>,
+}
+
+impl<'a> Tokens<'a> {
+    /// Splits `text` into tokens in one pass.
+    pub fn new(text: &'a str) -> Tokens<'a> {
+        let bytes = text.as_bytes();
+        let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
+        let mut position = 0usize;
+        let mut gap_flags = SPACE_BEFORE | NEWLINE_BEFORE;
+        // Index of the first token of the current white-space-delimited chunk, for URL marking.
+        let mut chunk_start = 0usize;
+        let mut in_url = false;
+        while position < bytes.len() {
+            let byte = bytes[position];
+            if byte.is_ascii_whitespace() {
+                if byte == b'\n' {
+                    gap_flags |= NEWLINE_BEFORE;
+                }
+                gap_flags |= SPACE_BEFORE;
+                position += 1;
+                continue;
+            }
+            let (ch, ch_len) = if byte < 0x80 {
+                (byte as char, 1)
+            } else {
+                let ch = text[position..].chars().next().unwrap_or('\u{FFFD}');
+                (ch, ch.len_utf8())
+            };
+            if byte >= 0x80 && ch.is_whitespace() {
+                gap_flags |= SPACE_BEFORE;
+                if ch == '\u{2028}' || ch == '\u{2029}' || ch == '\u{85}' {
+                    gap_flags |= NEWLINE_BEFORE;
+                }
+                position += ch_len;
+                continue;
+            }
+            if gap_flags & SPACE_BEFORE != 0 {
+                chunk_start = tokens.len();
+                in_url = starts_url(&bytes[position..]);
+            }
+            let start = position;
+            let mut flags = gap_flags;
+            gap_flags = 0;
+            let kind;
+            if byte.is_ascii_digit() {
+                kind = TokenKind::Number;
+                position += 1;
+                while position < bytes.len() && bytes[position].is_ascii_digit() {
+                    position += 1;
+                }
+            } else if is_word_char(ch) {
+                kind = TokenKind::Word;
+                let (end, word_flags) = scan_word(text, position);
+                position = end;
+                flags |= word_flags;
+            } else {
+                kind = TokenKind::Punct;
+                position += ch_len;
+                // `://` and `@` inside a chunk make the whole chunk a URL or an address.
+                if !in_url
+                    && ((byte == b':' && bytes[position..].starts_with(b"//")) || byte == b'@')
+                {
+                    in_url = true;
+                    for token in &mut tokens[chunk_start..] {
+                        token.flags |= IN_URL;
+                    }
+                }
+            }
+            if in_url {
+                flags |= IN_URL;
+            }
+            tokens.push(Token {
+                start: start as u32,
+                end: position as u32,
+                kind,
+                flags,
+            });
+        }
+        Tokens { text, tokens }
+    }
+
+    /// The text of token `index`.
+    pub fn text_of(&self, index: usize) -> &'a str {
+        let token = self.tokens[index];
+        &self.text[token.start as usize..token.end as usize]
+    }
+
+    /// The token at `index`, if any.
+    pub fn get(&self, index: usize) -> Option<&Token> {
+        self.tokens.get(index)
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// The lexicon key of token `index`: NFC and lower case.
+    pub fn key(&self, index: usize) -> Cow<'a, str> {
+        lexicon_key(
+            self.text_of(index),
+            self.tokens[index].flags & NON_ASCII != 0,
+        )
+    }
+
+    /// True when token `index` is the punctuation character `ch`.
+    pub fn is_punct(&self, index: usize, ch: char) -> bool {
+        match self.tokens.get(index) {
+            Some(token) if token.kind == TokenKind::Punct => {
+                self.text[token.start as usize..].starts_with(ch)
+            }
+            _ => false,
+        }
+    }
+
+    /// True when token `index` is a word whose key is one of `words`.
+    pub fn is_word_in(&self, index: usize, words: &[&str]) -> bool {
+        match self.tokens.get(index) {
+            Some(token) if token.kind == TokenKind::Word => {
+                let key = self.key(index);
+                words.contains(&key.as_ref())
+            }
+            _ => false,
+        }
+    }
+
+    /// The value of token `index` when it is a digit run of at most nine digits.
+    pub fn number(&self, index: usize) -> Option<(u32, usize)> {
+        let token = self.tokens.get(index)?;
+        if token.kind != TokenKind::Number || token.len() > 9 {
+            return None;
+        }
+        let digits = self.text_of(index);
+        Some((digits.parse().ok()?, digits.len()))
+    }
+}
+
+/// True for characters that make up words: letters of any script and combining marks (NFD).
+fn is_word_char(ch: char) -> bool {
+    ch.is_alphabetic() || (!ch.is_ascii() && is_combining_mark(ch))
+}
+
+/// Scans a word from `start`; returns its end and its case flags.
+fn scan_word(text: &str, start: usize) -> (usize, u8) {
+    let bytes = text.as_bytes();
+    let mut position = start;
+    let mut flags = 0u8;
+    let mut letters = 0usize;
+    let mut upper = 0usize;
+    let mut first = true;
+    while position < bytes.len() {
+        let byte = bytes[position];
+        if byte.is_ascii_alphabetic() {
+            letters += 1;
+            if byte.is_ascii_uppercase() {
+                upper += 1;
+                if first {
+                    flags |= CAPITALISED;
+                }
+            }
+            first = false;
+            position += 1;
+            continue;
+        }
+        if byte < 0x80 {
+            // An internal apostrophe joins two letter runs (`People's`).
+            if byte == b'\'' && next_is_letter(text, position + 1) && letters > 0 {
+                position += 1;
+                continue;
+            }
+            break;
+        }
+        let ch = text[position..].chars().next().unwrap_or(' ');
+        if ch == '’' && next_is_letter(text, position + ch.len_utf8()) && letters > 0 {
+            position += ch.len_utf8();
+            continue;
+        }
+        if !is_word_char(ch) {
+            break;
+        }
+        flags |= NON_ASCII;
+        if ch.is_alphabetic() {
+            letters += 1;
+            if ch.is_uppercase() {
+                upper += 1;
+                if first {
+                    flags |= CAPITALISED;
+                }
+            }
+            first = false;
+        }
+        position += ch.len_utf8();
+    }
+    if letters >= 2 && upper == letters {
+        flags |= ALL_CAPS;
+    }
+    (position, flags)
+}
+
+fn next_is_letter(text: &str, position: usize) -> bool {
+    text[position..]
+        .chars()
+        .next()
+        .is_some_and(|ch| ch.is_alphabetic())
+}
+
+/// URLs start with a scheme we can see at the start of a chunk, or with `www.`.
+fn starts_url(bytes: &[u8]) -> bool {
+    bytes.len() >= 4 && bytes[..4].eq_ignore_ascii_case(b"www.")
+}
+
+/// The lexicon key of a word: NFC, lower case. ASCII words skip normalisation.
+pub(crate) fn lexicon_key(word: &str, non_ascii: bool) -> Cow<'_, str> {
+    if !non_ascii {
+        if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Cow::Owned(word.to_ascii_lowercase());
+        }
+        return Cow::Borrowed(word);
+    }
+    Cow::Owned(word.nfc().flat_map(char::to_lowercase).collect())
+}
+
+/// A fast, deterministic hasher for the small string-keyed lexicons (the Fx hash of rustc):
+/// keys are short words, so a multiply-rotate per 8 bytes beats SipHash several times over.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Builds [`WordHasher`]s.
+pub(crate) type LexiconHasher = BuildHasherDefault<WordHasher>;
+
+/// A word lexicon: lower-cased NFC key to a value.
+pub(crate) type Lexicon<V> = HashMap<Box<str>, V, LexiconHasher>;
+
+/// Splits a lexicon entry written with spaces into its lower-cased NFC word keys.
+pub(crate) fn entry_words(entry: &str) -> Vec<Box<str>> {
+    entry
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| lexicon_key(w, !w.is_ascii()).into_owned().into_boxed_str())
+        .collect()
+}
+
+/// An ASCII slug for norms: diacritics folded (`Đà Nẵng` → `da-nang`), apostrophes dropped,
+/// other non-alphanumeric runs joined by one hyphen.
+pub(crate) fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_hyphen = false;
+    for ch in text.nfd() {
+        if is_combining_mark(ch) || ch == '\'' || ch == '’' {
+            continue;
+        }
+        let folded = match ch {
+            'đ' | 'Đ' => 'd',
+            'ł' | 'Ł' => 'l',
+            'ø' | 'Ø' => 'o',
+            'ß' => 's',
+            other => other,
+        };
+        if folded.is_alphanumeric() {
+            if pending_hyphen && !out.is_empty() {
+                out.push('-');
+            }
+            pending_hyphen = false;
+            out.extend(folded.to_lowercase());
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    // Scripts without diacritics to fold (Hangul) must come back composed.
+    if out.is_ascii() {
+        out
+    } else {
+        out.nfc().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str) -> String {
+        let tokens = Tokens::new(text);
+        (0..tokens.len())
+            .map(|i| {
+                let t = tokens.tokens[i];
+                let mut s = tokens.text_of(i).to_owned();
+                if t.is_capitalised() {
+                    s.push('^');
+                }
+                if t.in_url() {
+                    s.push('@');
+                }
+                s
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn tokenises_words_numbers_and_punctuation() {
+        assert_eq!(
+            render("Da Nang People’s Committee, 2016-10-17; Jung-ki"),
+            "Da^ Nang^ People’s^ Committee^ , 2016 - 10 - 17 ; Jung^ - ki"
+        );
+    }
+
+    #[test]
+    fn marks_urls_and_addresses() {
+        assert_eq!(
+            render("see https://x.vn/a-2016-10 now, or www.x.pl/17 and a@b.pl 2"),
+            "see https@ :@ /@ /@ x@ .@ vn@ /@ a@ -@ 2016@ -@ 10@ now , or www@ .@ x@ .@ pl@ /@ 17@ and a@ @@ b@ .@ pl@ 2"
+        );
+    }
+
+    #[test]
+    fn nfd_words_stay_whole_and_share_keys_with_nfc() {
+        let nfd: String = "Đà Nẵng".nfd().collect();
+        let tokens = Tokens::new(&nfd);
+        assert_eq!(tokens.len(), 2);
+        assert_eq!(tokens.key(1), "nẵng");
+    }
+
+    #[test]
+    fn slugs_fold_diacritics() {
+        assert_eq!(slug("Vũ Đức Đam"), "vu-duc-dam");
+        assert_eq!(
+            slug("Da Nang People’s Committee"),
+            "da-nang-peoples-committee"
+        );
+        assert_eq!(slug("Kim Jung-ki"), "kim-jung-ki");
+        assert_eq!(
+            slug("Miejskiego Komitetu Łódzkiego"),
+            "miejskiego-komitetu-lodzkiego"
+        );
+    }
+}
