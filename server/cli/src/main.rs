@@ -4,7 +4,11 @@
 //! 2 for usage, IO or configuration errors. A closed stdout (`gazette check | head`) is not an
 //! error.
 
+mod baseline;
 mod commands;
+mod config_file;
+mod fix;
+mod printer;
 mod walk;
 
 use std::process::ExitCode;
@@ -21,6 +25,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Find duplicated paragraphs and other problems; exit 1 when anything is found.
+    Check(commands::check::CheckArgs),
     /// Tag localities, persons, organisations, dates and durations.
     Tag(commands::tag::TagArgs),
 }
@@ -37,6 +43,7 @@ pub enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Check(args) => commands::check::run(args),
         Command::Tag(args) => commands::tag::run(args),
     };
     match result {

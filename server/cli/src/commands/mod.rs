@@ -1,3 +1,4 @@
 //! One module per `gazette` subcommand.
 
+pub mod check;
 pub mod tag;
