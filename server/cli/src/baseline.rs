@@ -87,7 +87,11 @@ impl Baseline {
         let mut remaining: HashMap<(String, String, String), usize> = HashMap::new();
         for entry in &self.findings {
             *remaining
-                .entry((entry.document.clone(), entry.code.clone(), entry.key.clone()))
+                .entry((
+                    entry.document.clone(),
+                    entry.code.clone(),
+                    entry.key.clone(),
+                ))
                 .or_default() += 1;
         }
         diagnostics

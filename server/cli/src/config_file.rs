@@ -26,7 +26,9 @@ pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<LoadedConfig> 
     let file = match explicit {
         Some(path) => Some(path.to_path_buf()),
         None => {
-            let start = paths.first().map_or(current.clone(), |path| current.join(path));
+            let start = paths
+                .first()
+                .map_or(current.clone(), |path| current.join(path));
             find_upwards(&start)
         }
     };
@@ -39,11 +41,11 @@ pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<LoadedConfig> 
             root: current,
         });
     };
+    let shown = display_path(&file, &current);
     let text = std::fs::read_to_string(&file)
-        .with_context(|| format!("cannot read configuration {}", file.display()))?;
-    let config = Config::from_toml(&text).map_err(|error| anyhow!("{}:{error}", file.display()))?;
-    let path_rules =
-        PathRules::new(&config).map_err(|error| anyhow!("{}:{error}", file.display()))?;
+        .with_context(|| format!("cannot read configuration {shown}"))?;
+    let config = Config::from_toml(&text).map_err(|error| anyhow!("{shown}:{error}"))?;
+    let path_rules = PathRules::new(&config).map_err(|error| anyhow!("{shown}:{error}"))?;
     let root = current
         .join(&file)
         .parent()
@@ -53,6 +55,15 @@ pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<LoadedConfig> 
         path_rules,
         root,
     })
+}
+
+/// `path` as the user would type it: relative to the current directory when inside it.
+fn display_path(path: &Path, current: &Path) -> String {
+    let clean: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    slash_path(clean.strip_prefix(current).unwrap_or(&clean))
 }
 
 fn find_upwards(start: &Path) -> Option<PathBuf> {

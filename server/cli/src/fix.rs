@@ -110,10 +110,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path.file_name().map_or_else(
-        || "document".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let name = path
+        .file_name()
+        .map_or_else(|| "document".into(), |n| n.to_string_lossy().into_owned());
     let temporary = directory.join(format!(".{name}.gazette-{}.tmp", std::process::id()));
     let result = (|| -> Result<()> {
         let mut file = std::fs::File::create(&temporary)

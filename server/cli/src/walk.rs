@@ -35,10 +35,7 @@ pub fn collect_documents_with(
             .sort_by_file_name(Ord::cmp)
             .filter_entry(move |entry| {
                 entry.path() == root
-                    || keep(
-                        entry.path(),
-                        entry.file_type().is_some_and(|t| t.is_dir()),
-                    )
+                    || keep(entry.path(), entry.file_type().is_some_and(|t| t.is_dir()))
             })
             .build()
         {

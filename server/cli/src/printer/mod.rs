@@ -84,8 +84,14 @@ impl<'a> Positions<'a> {
     /// The text of 1-based `line` of document `key`, when it can be read.
     pub fn line_text(&mut self, key: &str, line: u32) -> Option<String> {
         let loaded = self.load(key)?;
-        let range = loaded.index.line_range(&loaded.text, line.checked_sub(1)?)?;
-        Some(loaded.text[range.to_usize()].trim_start_matches('\u{feff}').to_owned())
+        let range = loaded
+            .index
+            .line_range(&loaded.text, line.checked_sub(1)?)?;
+        Some(
+            loaded.text[range.to_usize()]
+                .trim_start_matches('\u{feff}')
+                .to_owned(),
+        )
     }
 }
 
