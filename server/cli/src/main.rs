@@ -5,6 +5,7 @@
 //! error.
 
 mod baseline;
+mod clock;
 mod commands;
 mod config_file;
 mod fix;
@@ -29,6 +30,10 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Tag localities, persons, organisations, dates and durations.
     Tag(commands::tag::TagArgs),
+    /// Export reviewed annotations (and suggestions) as JSONL, brat, CoNLL, W3C JSON-LD or TEI.
+    Export(commands::annotations::ExportArgs),
+    /// Import annotations from brat or JSONL into `.gazette/annotations`.
+    Import(commands::annotations::ImportArgs),
 }
 
 /// What a command asks `main` to exit with.
@@ -45,6 +50,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Tag(args) => commands::tag::run(args),
+        Command::Export(args) => commands::annotations::run_export(args),
+        Command::Import(args) => commands::annotations::run_import(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

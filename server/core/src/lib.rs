@@ -10,6 +10,7 @@
 //! [`normalize`] fingerprints them; [`minhash`] signs them; a [`workspace::Workspace`] indexes
 //! the corpus and runs the [`rules`] listed in the [`registry`].
 
+pub mod annotation;
 pub mod config;
 pub mod diagnostic;
 pub mod minhash;
