@@ -4,8 +4,12 @@
 //! 2 for usage, IO or configuration errors. A closed stdout (`gazette check | head`) is not an
 //! error.
 
+mod baseline;
 mod clock;
 mod commands;
+mod config_file;
+mod fix;
+mod printer;
 mod walk;
 
 use std::process::ExitCode;
@@ -22,6 +26,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Find duplicated paragraphs and other problems; exit 1 when anything is found.
+    Check(commands::check::CheckArgs),
     /// Tag localities, persons, organisations, dates and durations.
     Tag(commands::tag::TagArgs),
     /// Export reviewed annotations (and suggestions) as JSONL, brat, CoNLL, W3C JSON-LD or TEI.
@@ -42,6 +48,7 @@ pub enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Check(args) => commands::check::run(args),
         Command::Tag(args) => commands::tag::run(args),
         Command::Export(args) => commands::annotations::run_export(args),
         Command::Import(args) => commands::annotations::run_import(args),
