@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use gazette_core::tag::{TaggingConfig, tag_document};
+use gazette_core::gazetteer::{Gazetteer, UserGazetteer};
+use gazette_core::tag::locality::LocalityTagger;
+use gazette_core::tag::{TaggingConfig, tag_document_with};
 
 use crate::Outcome;
 
@@ -18,6 +20,10 @@ pub struct TagArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TagFormat::Jsonl)]
     pub format: TagFormat,
+    /// A JSON file of places to add to the built-in gazetteer, or to replace built-in entries
+    /// with the same id (schema: schema/gazetteer.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub gazetteer: Option<PathBuf>,
 }
 
 /// Output formats of `gazette tag`.
@@ -32,6 +38,13 @@ pub enum TagFormat {
 pub fn run(args: TagArgs) -> Result<Outcome> {
     let documents = crate::walk::collect_documents(&args.paths)?;
     let config = TaggingConfig::default();
+    let user_tagger = match &args.gazetteer {
+        Some(path) => Some(load_user_tagger(path)?),
+        None => None,
+    };
+    let localities = user_tagger
+        .as_ref()
+        .unwrap_or_else(|| LocalityTagger::builtin());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for path in documents {
@@ -47,7 +60,7 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
                 continue;
             }
         };
-        let tags = tag_document(text, &config);
+        let tags = tag_document_with(text, &config, localities);
         let mut to_code_points = CodePointOffsets::new(text);
         let spans: Vec<_> = tags
             .spans
@@ -67,6 +80,16 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Clean)
+}
+
+/// The built-in gazetteer plus the places of a user's file, indexed for tagging.
+fn load_user_tagger(path: &std::path::Path) -> Result<LocalityTagger> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read gazetteer file {}", path.display()))?;
+    let user = UserGazetteer::parse(&text).with_context(|| format!("{}", path.display()))?;
+    Ok(LocalityTagger::new(
+        Gazetteer::builtin().with_user_entries(user),
+    ))
 }
 
 /// Converts increasing byte offsets to code-point offsets in one pass over the text.
