@@ -7,7 +7,9 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use gazette_core::annotation::CodePointIndex;
 use gazette_core::annotation::overlay::SpanOrigin;
-use gazette_core::tag::{TaggingConfig, tag_document};
+use gazette_core::gazetteer::{Gazetteer, UserGazetteer};
+use gazette_core::tag::locality::LocalityTagger;
+use gazette_core::tag::{TaggingConfig, tag_document_with};
 use gazette_store::AnnotationStore;
 
 use crate::commands::annotations::{corpus_root_for, relative_to, review_overlay};
@@ -23,6 +25,10 @@ pub struct TagArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TagFormat::Jsonl)]
     pub format: TagFormat,
+    /// A JSON file of places to add to the built-in gazetteer, or to replace built-in entries
+    /// with the same id (schema: schema/gazetteer.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub gazetteer: Option<PathBuf>,
 }
 
 /// Output formats of `gazette tag`.
@@ -37,6 +43,13 @@ pub enum TagFormat {
 pub fn run(args: TagArgs) -> Result<Outcome> {
     let documents = crate::walk::collect_documents(&args.paths)?;
     let config = TaggingConfig::default();
+    let user_tagger = match &args.gazetteer {
+        Some(path) => Some(load_user_tagger(path)?),
+        None => None,
+    };
+    let localities = user_tagger
+        .as_ref()
+        .unwrap_or_else(|| LocalityTagger::builtin());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for path in documents {
@@ -52,7 +65,7 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
                 continue;
             }
         };
-        let tags = tag_document(text, &config);
+        let tags = tag_document_with(text, &config, localities);
         // Curators' decisions stored next to the corpus override the suggestions.
         let root = corpus_root_for(&path);
         let reviewed = review_overlay(
@@ -84,4 +97,14 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Clean)
+}
+
+/// The built-in gazetteer plus the places of a user's file, indexed for tagging.
+fn load_user_tagger(path: &std::path::Path) -> Result<LocalityTagger> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read gazetteer file {}", path.display()))?;
+    let user = UserGazetteer::parse(&text).with_context(|| format!("{}", path.display()))?;
+    Ok(LocalityTagger::new(
+        Gazetteer::builtin().with_user_entries(user),
+    ))
 }
