@@ -189,6 +189,14 @@ impl UserGazetteer {
     }
 }
 
+/// The JSON Schema of a user gazetteer file (`schema/gazetteer.schema.json`).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(UserGazetteer);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// All known places, by id.
 #[derive(Clone, Debug, Default)]
 pub struct Gazetteer {

@@ -497,3 +497,6 @@ fn overlaps(spans: &[EntitySpan], start: u32, end: u32) -> bool {
         .iter()
         .any(|s| s.range.start < end && start < s.range.end)
 }
+
+#[cfg(test)]
+mod tests;
