@@ -71,6 +71,11 @@ async fn initialize_announces_capabilities() {
             ],
             "resolveProvider": false
           },
+          "executeCommandProvider": {
+            "commands": [
+              "gazette.reindex"
+            ]
+          },
           "experimental": {
             "gazette": {
               "documentText": "gazette/documentText"
@@ -864,6 +869,58 @@ async fn pull_diagnostics_when_the_client_supports_them() {
         )
         .await;
     assert_eq!(unknown["items"], json!([]));
+    client.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_reindex_command_rereads_the_disk() {
+    let dir = scratch_dir("reindex");
+    let kept = dir.join("kept.txt");
+    let deleted = dir.join("deleted.txt");
+    std::fs::write(&kept, "before\n").unwrap();
+    std::fs::write(&deleted, "doomed\n").unwrap();
+    let client = start(&["utf-8"], &[&dir], json!({"debounceMs": 0})).await;
+    client.wait_for_indexing().await;
+    // Changes nobody told the server about.
+    std::fs::write(&kept, "after\n").unwrap();
+    std::fs::remove_file(&deleted).unwrap();
+    std::fs::write(dir.join("new.txt"), "fresh\n").unwrap();
+    let result = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "gazette.reindex", "arguments": []}),
+        )
+        .await;
+    assert_eq!(result, Value::Null);
+    client
+        .wait_for("the second indexing", |messages| {
+            let ends = messages
+                .iter()
+                .filter(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+                .count();
+            (ends == 2).then_some(())
+        })
+        .await;
+    assert_eq!(
+        client.document_text(&file_uri(&kept)).await["text"],
+        "after\n"
+    );
+    assert_eq!(
+        client.document_text(&file_uri(&dir.join("new.txt"))).await["text"],
+        "fresh\n"
+    );
+    let gone = client
+        .request_raw("gazette/documentText", json!({"uri": file_uri(&deleted)}))
+        .await;
+    assert!(gone.get("error").is_some(), "{gone}");
+    let unknown = client
+        .request_raw(
+            "workspace/executeCommand",
+            json!({"command": "gazette.nope"}),
+        )
+        .await;
+    assert_eq!(unknown["error"]["code"], -32602);
     client.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,6 +3,11 @@
 //! - `gazette/documentText` `{ "uri" }` → `{ "uri", "version", "text" }`: the server's current
 //!   view of a document (open or read from disk). Used by the ordering stress test and handy for
 //!   debugging an editor integration.
+//!
+//! Commands (`workspace/executeCommand`):
+//! - `gazette.reindex` (no arguments): re-reads every `gazette.toml` and every document of the
+//!   workspace folders from disk (closed documents only; open ones belong to the editor), with
+//!   the same `$/progress` as start-up indexing. Returns `null` once the indexing has started.
 
 use std::sync::Arc;
 
@@ -15,6 +20,9 @@ use crate::state::document_key;
 
 /// The method name of [`document_text`].
 pub const DOCUMENT_TEXT_METHOD: &str = "gazette/documentText";
+
+/// The command that re-indexes the workspace.
+pub const REINDEX_COMMAND: &str = "gazette.reindex";
 
 /// Parameters of `gazette/documentText`.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -65,6 +65,17 @@ pub async fn index_workspace(session: Arc<Session>) {
         Err(_) => Vec::new(),
     };
     let total = paths.len();
+    {
+        // Files deleted since the last indexing (a re-index) leave the corpus.
+        let keep: std::collections::HashSet<String> = paths
+            .iter()
+            .filter_map(|(path, _)| Uri::from_file_path(path))
+            .map(|uri| state::document_key(&uri))
+            .collect();
+        if session.state().forget_closed_except(&keep) > 0 {
+            session.wake.notify_one();
+        }
+    }
     let read = Arc::new(AtomicUsize::new(0));
     let reader = {
         let session = Arc::clone(&session);

@@ -109,6 +109,10 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         handlers::code_action::handle(&self.session, params).await
     }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        handlers::execute_command::handle(&self.session, params).await
+    }
 }
 
 /// The service the transport drives: tower-lsp-server's service behind a layer that applies

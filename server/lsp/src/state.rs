@@ -438,15 +438,38 @@ impl State {
         applied
     }
 
-    /// Adds a document read from disk by the indexer, unless the editor opened it meanwhile (the
-    /// editor's text wins).
+    /// Adds a document read from disk by the indexer, unless the editor has it open (the
+    /// editor's text wins). A closed document already known is replaced only when its content
+    /// changed (re-indexing), so that an unchanged corpus costs no analysis.
     pub fn add_indexed(&mut self, uri: Uri, content: FileContent) -> bool {
         let key = document_key(&uri);
-        if self.documents.contains_key(&key) {
-            return false;
+        if let Some(existing) = self.documents.get(&key) {
+            let unchanged =
+                existing.problem == content.problem && existing.text == content.text.as_str();
+            if existing.is_open() || unchanged {
+                return false;
+            }
         }
         self.put(key, uri, content, None);
         true
+    }
+
+    /// Forgets closed documents of the roots that are not in `keep` (files deleted while nobody
+    /// watched); returns how many were forgotten.
+    pub fn forget_closed_except(&mut self, keep: &std::collections::HashSet<DocumentKey>) -> usize {
+        let gone: Vec<DocumentKey> = self
+            .documents
+            .iter()
+            .filter(|(key, document)| {
+                !document.is_open() && document.corpus < self.roots.len() && !keep.contains(*key)
+            })
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in &gone {
+            self.documents.remove(key);
+            self.dirty.insert(key.clone());
+        }
+        gone.len()
     }
 
     /// The root whose configuration makes `path` one of its documents.
