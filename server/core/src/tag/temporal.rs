@@ -325,7 +325,7 @@ fn detect_dct<'m>(
             .any(|&ch| tokens.is_punct(m.last + 1, ch));
         let dateline = lines_seen <= FIRST_LINES
             && before.len() >= 2
-            && before.last().is_some_and(|k| k == ",")
+            && before.last().is_some_and(|k| *k == ",")
             && (line_start..m.first - 1).all(|i| tokens.tokens[i].is_all_caps())
             && dash_after;
         if cue || alone || dateline {
