@@ -389,3 +389,12 @@ severity = "info"
         assert_eq!(error.line, Some(2));
     }
 }
+
+/// The JSON Schema of `gazette.toml`, as committed in `schema/config.schema.json` (pretty JSON
+/// with a final newline). Regenerate with `cargo xtask schema`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Config);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

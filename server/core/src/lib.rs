@@ -10,8 +10,10 @@
 //! [`normalize`] fingerprints them; [`minhash`] signs them; a [`workspace::Workspace`] indexes
 //! the corpus and runs the [`rules`] listed in the [`registry`].
 
+pub mod annotation;
 pub mod config;
 pub mod diagnostic;
+pub mod gazetteer;
 pub mod minhash;
 pub mod normalize;
 pub mod paragraph;

@@ -36,6 +36,9 @@ pub enum Layout {
 pub struct Paragraph {
     /// The paragraph's text without surrounding whitespace.
     pub range: TextRange,
+    /// Its whole lines: from the start of its first line (after a byte order mark) to the end
+    /// of its last line's terminator. Deleting this range removes exactly its lines.
+    pub lines: TextRange,
     /// The 0-based line of its first byte.
     pub first_line: u32,
     /// The 0-based line of its last byte.
@@ -54,13 +57,22 @@ pub struct Segmentation {
 /// One non-blank line: its trimmed range, 0-based number and length in characters.
 struct Line {
     range: TextRange,
+    /// From the start of the line to the end of its terminator.
+    whole: TextRange,
     number: u32,
     chars: usize,
     /// Length in characters of its first word.
     first_word_chars: usize,
     /// True when a blank line (or the start of the text) comes before it.
     starts_block: bool,
+    /// True when it ends like a sentence (`.`, `!`, `?`, `:`, a closing quote).
+    ends_sentence: bool,
 }
+
+/// Characters that end a sentence or a heading-like line.
+const SENTENCE_END: &[char] = &[
+    '.', '!', '?', ':', ';', '"', '\u{201d}', '\u{2019}', ')', '\u{3002}',
+];
 
 /// Cuts `text` into paragraphs. Never fails: an empty text has no paragraphs.
 pub fn segment(text: &str, layout: Layout) -> Segmentation {
@@ -73,6 +85,7 @@ pub fn segment(text: &str, layout: Layout) -> Segmentation {
     for line in &lines {
         let paragraph = Paragraph {
             range: line.range,
+            lines: line.whole,
             first_line: line.number,
             last_line: line.number,
         };
@@ -80,6 +93,7 @@ pub fn segment(text: &str, layout: Layout) -> Segmentation {
             (Layout::Blocks, Some(previous)) if !line.starts_block => {
                 let previous: &mut Paragraph = previous;
                 previous.range.end = line.range.end;
+                previous.lines.end = line.whole.end;
                 previous.last_line = line.number;
             }
             _ => paragraphs.push(paragraph),
@@ -106,8 +120,13 @@ fn detect_layout(lines: &[Line]) -> Layout {
             !pair[1].starts_block && pair[0].chars + 1 + pair[1].first_word_chars > width
         })
         .count();
+    // Wrapped lines end mid-sentence; one-paragraph-per-line text ends its lines with sentences.
+    let sentence_ends = lines
+        .windows(2)
+        .filter(|pair| !pair[1].starts_block && pair[0].ends_sentence)
+        .count();
     // Allow a few early breaks (a line ending before a long URL, a list inside a block).
-    if filled * 4 >= inner_lines * 3 {
+    if filled * 4 >= inner_lines * 3 && sentence_ends * 2 < inner_lines {
         Layout::Blocks
     } else {
         Layout::Lines
@@ -146,6 +165,8 @@ fn non_blank_lines(text: &str) -> Vec<Line> {
                 .map_or(0, |word| word.chars().count());
             lines.push(Line {
                 range: TextRange::new(offset as u32, (offset + trimmed.len()) as u32),
+                whole: TextRange::new(start as u32, next.min(bytes.len()) as u32),
+                ends_sentence: trimmed.ends_with(SENTENCE_END),
                 number,
                 chars,
                 first_word_chars,
@@ -211,6 +232,14 @@ mod tests {
             Layout::Lines,
             &[long, long, "Mayor Kwon (left)", "Mayor Kwon (left)"],
         );
+    }
+
+    #[test]
+    fn short_sentences_one_per_line_are_lines() {
+        let text = "Line number 0 of the large generated document, with some words.\n\
+            Line number 1 of the large generated document, with some words.\n\
+            Line number 2 of the large generated document, with some words.\n";
+        assert_eq!(segment(text, Layout::Auto).layout, Layout::Lines);
     }
 
     #[test]

@@ -28,6 +28,8 @@ const NO_SIGNATURE: u32 = u32::MAX;
 pub struct ParagraphSummary {
     /// The paragraph's trimmed byte range.
     pub range: TextRange,
+    /// Its whole lines, terminators included (see [`crate::paragraph::Paragraph::lines`]).
+    pub lines: TextRange,
     /// Its first 0-based line.
     pub first_line: u32,
     /// Its last 0-based line.
@@ -84,6 +86,7 @@ impl DocumentSummary {
             }
             paragraphs.push(ParagraphSummary {
                 range: paragraph.range,
+                lines: paragraph.lines,
                 first_line: paragraph.first_line,
                 last_line: paragraph.last_line,
                 fingerprint,
@@ -137,16 +140,23 @@ impl DocumentSummary {
         self.signatures.get(paragraph.signature as usize)
     }
 
-    /// The range to delete to remove paragraphs `first..=last` together with the separator that
-    /// joins them to their neighbours, so the document keeps its layout after the edit.
+    /// The range to delete to remove paragraphs `first..=last` together with their line breaks,
+    /// so that the document keeps its layout: a paragraph set off by blank lines takes the blank
+    /// lines after it along (one separator remains), a line inside a block goes alone.
     pub fn deletion_range(&self, first: usize, last: usize) -> TextRange {
         let paragraphs = &self.paragraphs;
-        if let Some(next) = paragraphs.get(last + 1) {
-            TextRange::new(paragraphs[first].range.start, next.range.start)
-        } else if first > 0 {
-            TextRange::new(paragraphs[first - 1].range.end, paragraphs[last].range.end)
-        } else {
-            TextRange::new(paragraphs[first].range.start, paragraphs[last].range.end)
+        let blank_before =
+            first == 0 || paragraphs[first - 1].last_line + 1 < paragraphs[first].first_line;
+        let next = paragraphs.get(last + 1);
+        let blank_after = next.is_none_or(|next| paragraphs[last].last_line + 1 < next.first_line);
+        match next {
+            Some(next) if blank_before && blank_after => {
+                TextRange::new(paragraphs[first].lines.start, next.lines.start)
+            }
+            None if blank_before && first > 0 => {
+                TextRange::new(paragraphs[first - 1].lines.end, paragraphs[last].lines.end)
+            }
+            _ => TextRange::new(paragraphs[first].lines.start, paragraphs[last].lines.end),
         }
     }
 

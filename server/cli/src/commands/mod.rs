@@ -1,3 +1,6 @@
 //! One module per `gazette` subcommand.
 
+pub mod annotations;
+pub mod check;
+pub mod serve;
 pub mod tag;

@@ -84,7 +84,7 @@ fn duplicate_caption_normalised_and_short_lines_ignored() {
         expect![[r#"
             a.txt:2:1 GZ001 line 2 repeats line 1
                 related a.txt:1:1 first copy
-                fix (safe) delete "MAYOR KWON — left — AND CHAIRMAN THO.\r\n\r\n"
+                fix (safe) delete "MAYOR KWON — left — AND CHAIRMAN THO.\r\n"
         "#]],
     );
 }
@@ -104,11 +104,11 @@ fn cross_document_duplicates_are_reported_after_the_first_copy() {
             b.txt:2:1 GZ002 paragraph repeats line 1 of a.txt and 1 other document
                 related a.txt:1:1 copy at line 1
                 related c.txt:3:1 copy at line 3
-                fix (unsafe) delete "\nTha\u{300}nh pho\u{302}\u{301} Đa\u{300} Na\u{306}\u{303}ng va\u{300} Daegu ho\u{31b}\u{323}p ta\u{301}c"
+                fix (unsafe) delete "Tha\u{300}nh pho\u{302}\u{301} Đa\u{300} Na\u{306}\u{303}ng va\u{300} Daegu ho\u{31b}\u{323}p ta\u{301}c\n"
             c.txt:3:1 GZ002 paragraph repeats line 1 of a.txt and 1 other document
                 related a.txt:1:1 copy at line 1
                 related b.txt:2:1 copy at line 2
-                fix (unsafe) delete "\n\nThành phố Đà Nẵng và Daegu hợp tác"
+                fix (unsafe) delete "\nThành phố Đà Nẵng và Daegu hợp tác"
         "#]],
     );
 }
@@ -139,7 +139,7 @@ fn lone_punctuation_lines() {
             a.txt:1:1 GZ004 line 1 holds only punctuation
                 fix (safe) delete ".\n\n"
             a.txt:4:1 GZ004 lines 4–6 hold only punctuation
-                fix (safe) delete "\n.\n.\n…"
+                fix (safe) delete ".\n.\n…\n"
         "#]],
     );
 }
