@@ -25,9 +25,17 @@ use lexicon::{Phrases, Role};
 
 /// Finds persons and organisations; `earlier` holds dates and localities already found.
 pub fn tag_names(text: &str, earlier: &[EntitySpan], config: &TaggingConfig) -> Vec<EntitySpan> {
+    tag_names_in(&Tokens::new(text), earlier, config)
+}
+
+/// [`tag_names`] over tokens the pipeline shares between taggers.
+pub(crate) fn tag_names_in(
+    tokens: &Tokens<'_>,
+    earlier: &[EntitySpan],
+    config: &TaggingConfig,
+) -> Vec<EntitySpan> {
     let _ = config;
-    let tokens = Tokens::new(text);
-    let mut context = Context::new(&tokens, earlier);
+    let mut context = Context::new(tokens, earlier);
     let organisations = organisations::find(&mut context);
     let persons = persons::find(&mut context);
     let mut spans = Vec::with_capacity(organisations.len() + persons.len());

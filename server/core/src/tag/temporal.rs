@@ -131,8 +131,12 @@ impl TemporalAnalysis {
 
 /// Finds dates and durations as the pipeline's common spans.
 pub fn tag_temporal(text: &str, config: &TaggingConfig) -> Vec<EntitySpan> {
-    let tokens = Tokens::new(text);
-    analyse_tokens(&tokens, config)
+    tag_temporal_in(&Tokens::new(text), config)
+}
+
+/// [`tag_temporal`] over tokens the pipeline shares between taggers.
+pub(crate) fn tag_temporal_in(tokens: &Tokens<'_>, config: &TaggingConfig) -> Vec<EntitySpan> {
+    analyse_tokens(tokens, config)
         .mentions
         .into_iter()
         .map(|mention| EntitySpan {
