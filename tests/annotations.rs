@@ -38,11 +38,7 @@ fn a_kill_during_a_write_never_leaves_a_torn_file() {
         let text = String::from_utf8(bytes).expect("the file is whole UTF-8");
         let file =
             gazette_core::annotation::AnnotationFile::parse(&text).expect("the file is whole JSON");
-        assert_eq!(
-            file.annotations.len(),
-            300,
-            "the file has every annotation"
-        );
+        assert_eq!(file.annotations.len(), 300, "the file has every annotation");
         *outcomes.entry("whole file").or_insert(0) += 1;
     }
     assert!(
