@@ -71,6 +71,10 @@ async fn initialize_announces_capabilities() {
             ],
             "resolveProvider": false
           },
+          "declarationProvider": true,
+          "definitionProvider": true,
+          "documentHighlightProvider": true,
+          "documentSymbolProvider": true,
           "executeCommandProvider": {
             "commands": [
               "gazette.reindex"
@@ -81,7 +85,26 @@ async fn initialize_announces_capabilities() {
               "documentText": "gazette/documentText"
             }
           },
+          "hoverProvider": true,
+          "inlayHintProvider": true,
           "positionEncoding": "utf-8",
+          "referencesProvider": true,
+          "semanticTokensProvider": {
+            "full": {
+              "delta": true
+            },
+            "legend": {
+              "tokenModifiers": [],
+              "tokenTypes": [
+                "locality",
+                "person",
+                "organisation",
+                "date",
+                "duration"
+              ]
+            },
+            "range": true
+          },
           "textDocumentSync": {
             "change": 2,
             "openClose": true,
@@ -93,7 +116,8 @@ async fn initialize_announces_capabilities() {
             "workspaceFolders": {
               "supported": true
             }
-          }
+          },
+          "workspaceSymbolProvider": true
         }"#]]
     .assert_eq(&rendered);
     assert_eq!(result["serverInfo"]["name"], "gazette");

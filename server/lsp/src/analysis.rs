@@ -19,6 +19,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::convert::{self, PositionEncoding};
+use crate::entities;
 use crate::session::Session;
 use crate::settings::DiagnosticsMode;
 use crate::state::{Document, DocumentKey};
@@ -256,6 +257,21 @@ pub async fn run_worker(session: Arc<Session>) {
             };
             let batch_keys: BTreeSet<DocumentKey> =
                 batch.changes.iter().map(|(key, _)| key.clone()).collect();
+            let to_tag = {
+                let state = session.state();
+                batch
+                    .changes
+                    .iter()
+                    .map(|(key, document)| {
+                        let config = document
+                            .as_ref()
+                            .and_then(|d| state.roots.get(d.corpus))
+                            .map(|root| root.config.tagging.clone())
+                            .unwrap_or_default();
+                        (key.clone(), document.clone(), config)
+                    })
+                    .collect::<Vec<_>>()
+            };
             let worker_session = Arc::clone(&session);
             let publications =
                 match tokio::task::spawn_blocking(move || analyze(&worker_session, batch)).await {
@@ -268,6 +284,14 @@ pub async fn run_worker(session: Arc<Session>) {
             publish(&session, publications, &batch_keys).await;
             // Announced after publishing, so that whoever waits for an epoch (pull requests, the
             // indexer's progress) sees the published state.
+            session.epoch.send_modify(|epoch| *epoch += 1);
+            // Then the entities, which no diagnostic waits for.
+            let tag_session = Arc::clone(&session);
+            let tagging =
+                tokio::task::spawn_blocking(move || entities::tag_batch(&tag_session, to_tag));
+            if let Err(error) = tagging.await {
+                tracing::error!("tagging failed: {error}");
+            }
             session.epoch.send_modify(|epoch| *epoch += 1);
             if session.is_shut_down() {
                 return;

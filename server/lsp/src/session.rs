@@ -10,6 +10,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::MessageType;
 
 use crate::analysis::{Analysis, Analyzed};
+use crate::entities::Entities;
 use crate::settings::LogLevel;
 use crate::state::{DocumentKey, State};
 
@@ -23,6 +24,11 @@ pub struct Session {
     pub(crate) analysis: Mutex<Analysis>,
     /// The latest analysis of every document, read by request handlers.
     results: RwLock<HashMap<DocumentKey, Arc<Analyzed>>>,
+    /// The corpus entity index, updated by the analysis worker after each batch.
+    entities: RwLock<Entities>,
+    /// The last semantic tokens sent per document, for delta requests.
+    semantic_tokens:
+        Mutex<HashMap<DocumentKey, (String, Vec<tower_lsp_server::ls_types::SemanticToken>)>>,
     /// Wakes the analysis worker when documents become dirty.
     pub(crate) wake: Notify,
     /// Bumped after every analysis batch, so that requests can wait for fresh results.
@@ -44,6 +50,8 @@ impl Session {
             state: Mutex::new(State::default()),
             analysis: Mutex::new(Analysis::default()),
             results: RwLock::new(HashMap::new()),
+            entities: RwLock::new(Entities::default()),
+            semantic_tokens: Mutex::new(HashMap::new()),
             wake: Notify::new(),
             epoch: watch::channel(0).0,
             shut_down: AtomicBool::new(false),
@@ -74,6 +82,31 @@ impl Session {
         &self,
     ) -> std::sync::RwLockWriteGuard<'_, HashMap<DocumentKey, Arc<Analyzed>>> {
         self.results
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The last semantic tokens sent per document (result id, tokens).
+    pub fn semantic_tokens_cache(
+        &self,
+    ) -> MutexGuard<
+        '_,
+        HashMap<DocumentKey, (String, Vec<tower_lsp_server::ls_types::SemanticToken>)>,
+    > {
+        self.semantic_tokens
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Reads the entity index.
+    pub fn entities(&self) -> RwLockReadGuard<'_, Entities> {
+        self.entities
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn entities_mut(&self) -> std::sync::RwLockWriteGuard<'_, Entities> {
+        self.entities
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -10,11 +10,20 @@ pub mod did_change_watched_files;
 pub mod did_close;
 pub mod did_open;
 pub mod did_save;
+pub mod document_highlight;
+pub mod document_symbol;
 pub mod execute_command;
+pub mod goto_declaration;
+pub mod goto_definition;
+pub mod hover;
 pub mod initialize;
 pub mod initialized;
+pub mod inlay_hint;
+pub mod references;
+pub mod semantic_tokens;
 pub mod shutdown;
 pub mod workspace_diagnostic;
+pub mod workspace_symbol;
 
 use std::sync::Arc;
 

@@ -1,0 +1,111 @@
+//! `textDocument/hover`: what an entity is and how often the corpus mentions it.
+//!
+//! For a locality: canonical name, kind, parent and country, names in other languages, validity
+//! and successor, coordinates (from the gazetteer); for every entity: its normalised value and
+//! the number of mentions in how many documents, with the top documents.
+
+use std::fmt::Write;
+use std::sync::Arc;
+
+use gazette_core::tag::EntityLabel;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+
+use crate::entities::{display_name, entity_at, place, short_name};
+use crate::session::Session;
+
+/// Handles the request.
+pub async fn handle(session: &Arc<Session>, params: HoverParams) -> Result<Option<Hover>> {
+    let position = params.text_document_position_params;
+    let Some((entity, range)) =
+        entity_at(session, &position.text_document.uri, position.position).await
+    else {
+        return Ok(None);
+    };
+    let entities = session.entities();
+    let stats = entities.index.stats(&entity);
+    let mut text = String::new();
+    let label = match entity.label {
+        EntityLabel::Loc => "locality",
+        EntityLabel::Per => "person",
+        EntityLabel::Org => "organisation",
+        EntityLabel::Date => "date",
+        EntityLabel::Duration => "duration",
+    };
+    let _ = writeln!(text, "**{}** — {label}", display_name(&entities, &entity));
+    let _ = writeln!(text, "\n`{}`", entity.norm);
+    if entity.label == EntityLabel::Loc {
+        if let Some(place) = place(&entity.norm) {
+            let mut facts = vec![place.kind.as_str().to_owned()];
+            if let Some(parent) = place.parent.as_deref() {
+                let parent_name = gazette_core::gazetteer::Gazetteer::builtin()
+                    .get(parent)
+                    .map_or(parent, |p| p.canonical_name());
+                facts.push(format!("in {parent_name}"));
+            }
+            if !place.country.is_empty() {
+                facts.push(format!("country {}", place.country));
+            }
+            let _ = writeln!(text, "\n{}", facts.join(", "));
+            let names: Vec<String> = place
+                .names
+                .iter()
+                .skip(1)
+                .filter(|n| !n.lang.is_empty())
+                .take(8)
+                .map(|n| format!("{} ({})", n.name, n.lang))
+                .collect();
+            if !names.is_empty() {
+                let _ = writeln!(text, "\nAlso: {}", names.join(", "));
+            }
+            match (&place.valid_from, &place.valid_to) {
+                (None, None) => {}
+                (from, to) => {
+                    let _ = write!(
+                        text,
+                        "\nValid {} – {}",
+                        from.as_deref().unwrap_or("…"),
+                        to.as_deref().unwrap_or("…")
+                    );
+                    if let Some(successor) = place.successor.as_deref() {
+                        let successor = gazette_core::gazetteer::Gazetteer::builtin()
+                            .get(successor)
+                            .map_or(successor, |p| p.canonical_name());
+                        let _ = write!(text, ", succeeded by {successor}");
+                    }
+                    text.push('\n');
+                }
+            }
+            if let Some(coordinates) = place.coordinates {
+                let _ = writeln!(text, "\n{:.4}, {:.4}", coordinates.lat, coordinates.lon);
+            }
+        }
+    }
+    let _ = writeln!(
+        text,
+        "\n{} mention{} in {} document{}",
+        stats.mentions,
+        if stats.mentions == 1 { "" } else { "s" },
+        stats.documents,
+        if stats.documents == 1 { "" } else { "s" }
+    );
+    for (document, count) in &stats.top_documents {
+        let _ = writeln!(text, "- {} ({count})", short_name(document));
+    }
+    if stats.surfaces.len() > 1 {
+        let forms: Vec<&str> = stats
+            .surfaces
+            .iter()
+            .take(8)
+            .map(|(s, _)| s.as_str())
+            .collect();
+        let _ = writeln!(text, "\nWritten as: {}", forms.join(", "));
+    }
+    Ok(Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: text,
+        }),
+        range: Some(range),
+    }))
+}
