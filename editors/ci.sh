@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Editor tests (issue 7), called by .ci/run: the VS Code extension (compile, unit and contract tests,
-# .vsix packaging) and the Neovim plugin (headless unit and end-to-end tests), both against the debug
-# `gazette` binary. Installs Neovim with apt on a fresh Debian machine when it is missing.
+# .vsix packaging), the Neovim plugin (headless unit and end-to-end tests) and the README's Emacs
+# eglot setup (headless), all against the debug `gazette` binary. Installs Neovim, Emacs and eglot
+# with apt on a fresh Debian machine when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -13,15 +14,20 @@ step "server binary"
 cargo build --locked -p gazette
 export GAZETTE_BIN="$root/target/debug/gazette" GAZETTE_SERVER="$root/target/debug/gazette" GAZETTE_REQUIRE_SERVER=1
 
-if ! command -v nvim >/dev/null 2>&1; then
-  step "installing neovim (apt)"
+# Debian packages the tests need, installed once on a fresh machine (root and apt-get required).
+missing=()
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
+command -v emacs >/dev/null 2>&1 || missing+=(emacs-nox)
+ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || missing+=(elpa-eglot)
+if [ "${#missing[@]}" -gt 0 ]; then
+  step "installing ${missing[*]} (apt)"
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "editors: nvim is missing and cannot be installed here (needs root and apt-get)" >&2
+    echo "editors: ${missing[*]} missing and cannot be installed here (needs root and apt-get)" >&2
     exit 2
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends neovim >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 for tool in node npm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "editors: $tool is missing (Node.js 20+ is needed)" >&2; exit 2; }
@@ -52,4 +58,9 @@ nvim_started=$SECONDS
 editors/neovim/tests/run.sh
 nvim_seconds=$((SECONDS - nvim_started))
 
-printf '\n== editors: done in %ss (vscode %ss, neovim %ss)\n' "$((SECONDS - started))" "$vscode_seconds" "$nvim_seconds"
+step "emacs $(emacs --version | head -n1 | cut -d' ' -f3) + eglot: headless test of the README configuration"
+emacs_started=$SECONDS
+timeout 120 emacs --batch -Q -l editors/emacs/eglot-test.el
+emacs_seconds=$((SECONDS - emacs_started))
+
+printf '\n== editors: done in %ss (vscode %ss, neovim %ss, emacs %ss)\n' "$((SECONDS - started))" "$vscode_seconds" "$nvim_seconds" "$emacs_seconds"
