@@ -40,15 +40,15 @@ vscode_started=$SECONDS
   npm ci --no-audit --no-fund --loglevel=error
   npm run --silent compile
   npm test
-  npx --no-install vsce package --out "$root/target/gazette.vsix"
+  npx --no-install vsce package --no-dependencies --out "$root/target/gazette.vsix"
 )
-# The package must hold the compiled entry point, the manifest and the language client.
+# The package holds the manifest and the esbuild bundle (language client inside), nothing else of ours.
 listing="$(python3 -m zipfile -l "$root/target/gazette.vsix")"
-for entry in extension/package.json extension/out/src/extension.js extension/node_modules/vscode-languageclient/package.json; do
+for entry in extension/package.json extension/dist/extension.js; do
   grep -q "$entry" <<<"$listing" || { echo "editors: $entry is missing from gazette.vsix" >&2; exit 1; }
 done
-if grep -q "extension/out/test/" <<<"$listing"; then
-  echo "editors: tests were packaged into gazette.vsix" >&2
+if grep -Eq "extension/(out|src|test|node_modules)/" <<<"$listing"; then
+  echo "editors: sources, tests or node_modules were packaged into gazette.vsix" >&2
   exit 1
 fi
 vscode_seconds=$((SECONDS - vscode_started))
