@@ -30,3 +30,13 @@ fn dates_reach_f1_090_with_value_accuracy_090() {
 fn durations_reach_f1_060() {
     check("DURATION", 0.60, None);
 }
+
+#[test]
+fn persons_reach_f1_085() {
+    check("PER", 0.85, None);
+}
+
+#[test]
+fn organisations_reach_f1_070() {
+    check("ORG", 0.70, None);
+}

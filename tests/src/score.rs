@@ -227,7 +227,7 @@ pub fn score_sample_corpus() -> BTreeMap<&'static str, LabelScore> {
 }
 
 /// The spans of one label that differ between gold and prediction, for failure messages:
-/// `- missed` and `+ spurious` lines with the text and the norm.
+/// `- missed` and `+ spurious` lines, and `~ gold → predicted` for a date whose value differs.
 pub fn differences(label: &str) -> String {
     let gold = load_gold();
     let config = TaggingConfig::default();
@@ -236,30 +236,36 @@ pub fn differences(label: &str) -> String {
         let predicted = predict(&document.text, &config);
         let chars: Vec<char> = document.text.chars().collect();
         let text_of = |s: &ScoredSpan| chars[s.start..s.end].iter().collect::<String>();
-        let key = |s: &ScoredSpan| (s.start, s.end, s.norm.clone());
-        let gold_keys: Vec<_> = document
-            .spans
-            .iter()
-            .filter(|s| s.label == label)
-            .map(key)
-            .collect();
-        let predicted_keys: Vec<_> = predicted
-            .iter()
-            .filter(|s| s.label == label)
-            .map(key)
-            .collect();
-        for span in document.spans.iter().filter(|s| s.label == label) {
-            if !predicted_keys.contains(&key(span)) {
-                out.push_str(&format!(
+        let of_label = |spans: &[ScoredSpan]| -> BTreeMap<(usize, usize), ScoredSpan> {
+            spans
+                .iter()
+                .filter(|s| s.label == label)
+                .map(|s| ((s.start, s.end), s.clone()))
+                .collect()
+        };
+        let (gold_spans, predicted_spans) = (of_label(&document.spans), of_label(&predicted));
+        for (key, span) in &gold_spans {
+            match predicted_spans.get(key) {
+                None => out.push_str(&format!(
                     "{} - {:?} {:?}\n",
                     document.name,
                     text_of(span),
                     span.norm
-                ));
+                )),
+                Some(found) if matches!(label, "DATE" | "DURATION") && found.norm != span.norm => {
+                    out.push_str(&format!(
+                        "{} ~ {:?} {:?} -> {:?}\n",
+                        document.name,
+                        text_of(span),
+                        span.norm,
+                        found.norm
+                    ))
+                }
+                Some(_) => {}
             }
         }
-        for span in predicted.iter().filter(|s| s.label == label) {
-            if !gold_keys.contains(&key(span)) {
+        for (key, span) in &predicted_spans {
+            if !gold_spans.contains_key(key) {
                 out.push_str(&format!(
                     "{} + {:?} {:?}\n",
                     document.name,

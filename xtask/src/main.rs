@@ -1,3 +1,48 @@
 //! `cargo run -p xtask -- <task>`: developer tasks (corpus generation, schemas, benchmarks).
 
-fn main() {}
+mod gen_corpus;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate schema/config.schema.json and schema/gazetteer.schema.json from the Rust types.
+    Schema,
+    /// Generate a deterministic corpus with known duplication (see BENCHMARKS.md).
+    GenCorpus(gen_corpus::GenCorpusArgs),
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().task {
+        Task::Schema => {
+            let path = repo_root().join("schema/config.schema.json");
+            std::fs::write(&path, gazette_core::config::json_schema())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+            let path = repo_root().join("schema/gazetteer.schema.json");
+            std::fs::write(&path, gazette_core::gazetteer::json_schema())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+            Ok(())
+        }
+        Task::GenCorpus(args) => gen_corpus::run(args),
+    }
+}
+
+/// The repository root (xtask lives in `<root>/xtask`).
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent directory")
+        .to_path_buf()
+}

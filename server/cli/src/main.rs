@@ -4,7 +4,12 @@
 //! 2 for usage, IO or configuration errors. A closed stdout (`gazette check | head`) is not an
 //! error.
 
+mod baseline;
+mod clock;
 mod commands;
+mod config_file;
+mod fix;
+mod printer;
 mod walk;
 
 use std::process::ExitCode;
@@ -21,8 +26,14 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Find duplicated paragraphs and other problems; exit 1 when anything is found.
+    Check(commands::check::CheckArgs),
     /// Tag localities, persons, organisations, dates and durations.
     Tag(commands::tag::TagArgs),
+    /// Export reviewed annotations (and suggestions) as JSONL, brat, CoNLL, W3C JSON-LD or TEI.
+    Export(commands::annotations::ExportArgs),
+    /// Import annotations from brat or JSONL into `.gazette/annotations`.
+    Import(commands::annotations::ImportArgs),
 }
 
 /// What a command asks `main` to exit with.
@@ -37,7 +48,10 @@ pub enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Check(args) => commands::check::run(args),
         Command::Tag(args) => commands::tag::run(args),
+        Command::Export(args) => commands::annotations::run_export(args),
+        Command::Import(args) => commands::annotations::run_import(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

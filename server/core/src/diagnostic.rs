@@ -3,10 +3,16 @@
 //! These types are shared by every front end: the CLI renders them as text, JSON, SARIF or
 //! GitHub annotations, and the language server turns them into LSP diagnostics and code actions.
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
 use crate::text::TextRange;
 
 /// How serious a finding is. The configuration can change a rule's default severity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// A hint: shown discreetly in editors, never fails CI on its own.
     Hint,
@@ -82,4 +88,27 @@ pub struct Diagnostic {
     pub related: Vec<RelatedLocation>,
     /// The fix, when there is one.
     pub fix: Option<Fix>,
+}
+
+impl Severity {
+    /// The severity as written in configuration and output (`warning`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl Applicability {
+    /// The applicability as written in output (`safe`, `unsafe`, `display-only`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::DisplayOnly => "display-only",
+            Applicability::Unsafe => "unsafe",
+            Applicability::Safe => "safe",
+        }
+    }
 }

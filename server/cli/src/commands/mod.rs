@@ -1,3 +1,5 @@
 //! One module per `gazette` subcommand.
 
+pub mod annotations;
+pub mod check;
 pub mod tag;

@@ -358,7 +358,12 @@ pub(crate) fn slug(text: &str) -> String {
             pending_hyphen = true;
         }
     }
-    out
+    // Scripts without diacritics to fold (Hangul) must come back composed.
+    if out.is_ascii() {
+        out
+    } else {
+        out.nfc().collect()
+    }
 }
 
 #[cfg(test)]

@@ -230,10 +230,7 @@ impl Grammar<'_, '_> {
         {
             let mut end = end;
             if end.month.is_none() && end.day.is_some() {
-                if start.month.is_none() {
-                    return None;
-                }
-                end.month = start.month;
+                end.month = Some(start.month?);
                 end.year = start.year;
             }
             // Two years or two days, never a year and a bare day.
@@ -378,7 +375,7 @@ impl Grammar<'_, '_> {
             }
             return Step::Skip(next);
         }
-        if key == "s" && digits == 4 && value % 10 == 0 && is_year(value, digits) {
+        if key == "s" && digits == 4 && value.is_multiple_of(10) && is_year(value, digits) {
             let decade = PartialDate {
                 year: Some((value / 10) as u16),
                 decade: true,
@@ -677,10 +674,7 @@ impl Grammar<'_, '_> {
         let mut parts: Vec<(u32, Unit)> = Vec::new();
         let mut at = count;
         let mut last = count;
-        loop {
-            let Some(value) = self.count_at(at) else {
-                break;
-            };
+        while let Some(value) = self.count_at(at) {
             let unit = match self.unit_after(at) {
                 Some(unit) => unit,
                 // `4박 5일`: days after nights use the date counter `일`.
