@@ -17,7 +17,8 @@ fn generated_schema() -> String {
 }
 
 fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
@@ -73,7 +74,9 @@ fn vscode_manifest_offers_every_server_setting_with_its_default() {
         }
     }
     assert!(
-        schema["properties"].as_object().is_some_and(|p| !p.is_empty()),
+        schema["properties"]
+            .as_object()
+            .is_some_and(|p| !p.is_empty()),
         "the settings schema has properties"
     );
     assert!(
