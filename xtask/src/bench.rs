@@ -59,7 +59,14 @@ pub fn run(args: BenchArgs) -> Result<()> {
     // figures therefore use the CPU time the process actually got (utime + stime), which is
     // what "per core" means; wall-clock figures are printed alongside.
     let best = |config: &Config, parallel: bool| {
-        let mut best = (Duration::MAX, Duration::MAX, 0usize, 0usize, Vec::new(), Duration::MAX);
+        let mut best = (
+            Duration::MAX,
+            Duration::MAX,
+            0usize,
+            0usize,
+            Vec::new(),
+            Duration::MAX,
+        );
         for _ in 0..args.runs {
             let cpu_start = cpu_time();
             let (summarise, total, findings, heap, counts) = once(&documents, config, parallel);
@@ -124,7 +131,12 @@ fn cpu_time() -> Duration {
         .map_or("", |(_, rest)| rest)
         .split_whitespace()
         .collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     // utime and stime are fields 14 and 15 (1-based), i.e. 11 and 12 after the name.
     Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
@@ -137,7 +149,10 @@ fn once(documents: &[(String, String)], config: &Config, parallel: bool) -> Meas
         documents
             .par_iter()
             .map_init(Normalizer::new, |normalizer, (key, text)| {
-                (key.clone(), DocumentSummary::with_normalizer(text, config, normalizer))
+                (
+                    key.clone(),
+                    DocumentSummary::with_normalizer(text, config, normalizer),
+                )
             })
             .collect()
     } else {
@@ -145,7 +160,10 @@ fn once(documents: &[(String, String)], config: &Config, parallel: bool) -> Meas
         documents
             .iter()
             .map(|(key, text)| {
-                (key.clone(), DocumentSummary::with_normalizer(text, config, &mut normalizer))
+                (
+                    key.clone(),
+                    DocumentSummary::with_normalizer(text, config, &mut normalizer),
+                )
             })
             .collect()
     };
@@ -154,9 +172,13 @@ fn once(documents: &[(String, String)], config: &Config, parallel: bool) -> Meas
     workspace.extend(summaries);
     let keys = workspace.keys();
     let diagnostics: Vec<_> = if parallel {
-        keys.par_iter().flat_map_iter(|key| workspace.diagnostics(key)).collect()
+        keys.par_iter()
+            .flat_map_iter(|key| workspace.diagnostics(key))
+            .collect()
     } else {
-        keys.iter().flat_map(|key| workspace.diagnostics(key)).collect()
+        keys.iter()
+            .flat_map(|key| workspace.diagnostics(key))
+            .collect()
     };
     let total = start.elapsed();
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
@@ -167,7 +189,13 @@ fn once(documents: &[(String, String)], config: &Config, parallel: bool) -> Meas
         }
     }
     counts.sort();
-    (summarise, total, diagnostics.len(), workspace.heap_bytes(), counts)
+    (
+        summarise,
+        total,
+        diagnostics.len(),
+        workspace.heap_bytes(),
+        counts,
+    )
 }
 
 fn collect(dir: &std::path::Path, out: &mut Vec<PathBuf>) -> Result<()> {

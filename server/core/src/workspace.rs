@@ -74,8 +74,7 @@ impl DocumentSummary {
         let mut paragraphs = Vec::with_capacity(segmentation.paragraphs.len());
         let mut signatures = Vec::new();
         for paragraph in &segmentation.paragraphs {
-            let (normalized, words) =
-                normalizer.normalize_bytes(&text[paragraph.range.to_usize()]);
+            let (normalized, words) = normalizer.normalize_bytes(&text[paragraph.range.to_usize()]);
             let fingerprint = Fingerprint(xxhash_rust::xxh3::xxh3_64(normalized));
             let mut signature = NO_SIGNATURE;
             if near_enabled && words >= near.min_words.max(1) {
@@ -506,7 +505,10 @@ impl Workspace {
         };
         for (number, paragraph) in entry.summary.paragraphs.iter().enumerate() {
             if paragraph.words > 0 {
-                out.extend(self.exact_occurrences(paragraph.fingerprint).map(|o| o.document));
+                out.extend(
+                    self.exact_occurrences(paragraph.fingerprint)
+                        .map(|o| o.document),
+                );
             }
             if let Some(signature) = entry.summary.signature(number) {
                 for key in minhash::band_keys(signature) {
