@@ -51,3 +51,34 @@ fn a_kill_during_a_write_never_leaves_a_torn_file() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The committed JSON Schema of annotation files matches the Rust types.
+#[test]
+fn annotation_schema_is_fresh() {
+    let path = gazette_tests::repo_root().join("schema/annotations.schema.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let generated = gazette_core::annotation::json_schema();
+    if committed != generated {
+        // Like rust-analyzer's `ensure_file_contents`: fix the file, then fail so that the change
+        // is noticed and committed.
+        std::fs::write(&path, &generated).unwrap();
+        panic!("schema/annotations.schema.json was stale and has been regenerated; commit it");
+    }
+}
+
+/// Annotation files written by the store validate against the committed schema's shape: the
+/// selectors are W3C-named and the version is required.
+#[test]
+fn annotation_schema_requires_version_and_w3c_selectors() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&gazette_core::annotation::json_schema()).unwrap();
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(required, ["version", "document", "annotations"]);
+    let text = schema.to_string();
+    assert!(text.contains("TextPositionSelector") && text.contains("TextQuoteSelector"));
+}

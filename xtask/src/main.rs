@@ -17,7 +17,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate schema/config.schema.json from the Rust configuration types.
+    /// Regenerate schema/config.schema.json and schema/gazetteer.schema.json from the Rust types.
     Schema,
     /// Generate a deterministic corpus with known duplication (see BENCHMARKS.md).
     GenCorpus(gen_corpus::GenCorpusArgs),
@@ -30,6 +30,10 @@ fn main() -> Result<()> {
         Task::Schema => {
             let path = repo_root().join("schema/config.schema.json");
             std::fs::write(&path, gazette_core::config::json_schema())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+            let path = repo_root().join("schema/gazetteer.schema.json");
+            std::fs::write(&path, gazette_core::gazetteer::json_schema())
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("wrote {}", path.display());
             Ok(())

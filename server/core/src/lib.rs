@@ -13,6 +13,7 @@
 pub mod annotation;
 pub mod config;
 pub mod diagnostic;
+pub mod gazetteer;
 pub mod minhash;
 pub mod normalize;
 pub mod paragraph;

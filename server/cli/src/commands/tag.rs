@@ -5,7 +5,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use gazette_core::tag::{TaggingConfig, tag_document};
+use gazette_core::annotation::CodePointIndex;
+use gazette_core::annotation::overlay::SpanOrigin;
+use gazette_core::gazetteer::{Gazetteer, UserGazetteer};
+use gazette_core::tag::locality::LocalityTagger;
+use gazette_core::tag::{TaggingConfig, tag_document_with};
+use gazette_store::AnnotationStore;
+
+use crate::commands::annotations::{corpus_root_for, relative_to, review_overlay};
 
 use crate::Outcome;
 
@@ -18,6 +25,10 @@ pub struct TagArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TagFormat::Jsonl)]
     pub format: TagFormat,
+    /// A JSON file of places to add to the built-in gazetteer, or to replace built-in entries
+    /// with the same id (schema: schema/gazetteer.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub gazetteer: Option<PathBuf>,
 }
 
 /// Output formats of `gazette tag`.
@@ -32,6 +43,13 @@ pub enum TagFormat {
 pub fn run(args: TagArgs) -> Result<Outcome> {
     let documents = crate::walk::collect_documents(&args.paths)?;
     let config = TaggingConfig::default();
+    let user_tagger = match &args.gazetteer {
+        Some(path) => Some(load_user_tagger(path)?),
+        None => None,
+    };
+    let localities = user_tagger
+        .as_ref()
+        .unwrap_or_else(|| LocalityTagger::builtin());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for path in documents {
@@ -47,19 +65,31 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
                 continue;
             }
         };
-        let tags = tag_document(text, &config);
-        let mut to_code_points = CodePointOffsets::new(text);
-        let spans: Vec<_> = tags
-            .spans
+        let tags = tag_document_with(text, &config, localities);
+        // Curators' decisions stored next to the corpus override the suggestions.
+        let root = corpus_root_for(&path);
+        let reviewed = review_overlay(
+            &AnnotationStore::new(&root),
+            &relative_to(&root, &path)?,
+            text,
+            &tags.spans,
+        )?;
+        let code_points = CodePointIndex::new(text);
+        let spans: Vec<_> = reviewed
             .iter()
-            .map(|span| {
-                serde_json::json!({
-                    "start": to_code_points.convert(span.range.start as usize),
-                    "end": to_code_points.convert(span.range.end as usize),
+            .map(|reviewed| {
+                let span = &reviewed.span;
+                let mut rendered = serde_json::json!({
+                    "start": code_points.to_code_point(span.range.start as usize),
+                    "end": code_points.to_code_point(span.range.end as usize),
                     "label": span.label.as_str(),
                     "norm": span.norm,
                     "text": &text[span.range.to_usize()],
-                })
+                });
+                if reviewed.origin == SpanOrigin::Accepted {
+                    rendered["reviewed"] = serde_json::Value::Bool(true);
+                }
+                rendered
             })
             .collect();
         let line = serde_json::json!({ "doc": path.to_string_lossy(), "spans": spans });
@@ -69,29 +99,12 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// Converts increasing byte offsets to code-point offsets in one pass over the text.
-struct CodePointOffsets<'a> {
-    text: &'a str,
-    byte: usize,
-    code_points: usize,
-}
-
-impl<'a> CodePointOffsets<'a> {
-    fn new(text: &'a str) -> Self {
-        CodePointOffsets {
-            text,
-            byte: 0,
-            code_points: 0,
-        }
-    }
-
-    fn convert(&mut self, byte: usize) -> usize {
-        if byte < self.byte {
-            self.byte = 0;
-            self.code_points = 0;
-        }
-        self.code_points += self.text[self.byte..byte].chars().count();
-        self.byte = byte;
-        self.code_points
-    }
+/// The built-in gazetteer plus the places of a user's file, indexed for tagging.
+fn load_user_tagger(path: &std::path::Path) -> Result<LocalityTagger> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read gazetteer file {}", path.display()))?;
+    let user = UserGazetteer::parse(&text).with_context(|| format!("{}", path.display()))?;
+    Ok(LocalityTagger::new(
+        Gazetteer::builtin().with_user_entries(user),
+    ))
 }

@@ -1,12 +1,502 @@
-//! Locality tagging against the gazetteer (placeholder until the gazetteer lands).
+//! Locality tagging against the gazetteer: finds every mention of a known place and links it
+//! to one gazetteer entry.
+//!
+//! Scanning is one hash probe per token into the [`NameIndex`] (folded names: case, diacritics,
+//! NFC/NFD and tone placement do not matter), leftmost-longest. Each match then has candidate
+//! places; the [`LocalityTagger`] picks one with document-level evidence: kind heads next to the
+//! name ("Quang Nam province", "thành phố Daegu"), places and countries mentioned elsewhere in
+//! the document (Tam Ky makes An Phu the ward of Tam Ky), the document's language, population.
+//! Names that are also common words ("Tam", "Mission") need such evidence to be tagged at all,
+//! and a single word after a title is a person ("Chairman Tho").
 
-use super::{EntitySpan, TaggingConfig};
+pub mod context;
+pub mod index;
 
-/// Finds locality mentions. `earlier` holds the spans of taggers that ran before (dates).
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use self::context::{ContextWords, HeadPosition, Language, detect_language, joined, polish_bases};
+use self::index::{Candidate, NameIndex};
+use super::{EntityLabel, EntitySpan, TaggingConfig};
+use crate::gazetteer::fold::{Token, fold_str, folded_word_hash, mark_signature, tokenize};
+use crate::gazetteer::{Gazetteer, Place, PlaceKind, builtin};
+use crate::text::TextRange;
+
+/// Finds locality mentions with the built-in gazetteer. `earlier` holds the spans of taggers
+/// that ran before (dates), which localities never overlap.
 pub fn tag_localities(
-    _text: &str,
-    _earlier: &[EntitySpan],
+    text: &str,
+    earlier: &[EntitySpan],
     _config: &TaggingConfig,
 ) -> Vec<EntitySpan> {
-    Vec::new()
+    LocalityTagger::builtin().tag(text, earlier)
 }
+
+/// A locality tagger over one gazetteer: the gazetteer, its name index and the context words.
+/// Build it once (it indexes every name) and share it.
+pub struct LocalityTagger {
+    gazetteer: Gazetteer,
+    index: NameIndex,
+    common_words: HashSet<u64>,
+    context: ContextWords,
+}
+
+/// One place mention found in the text, before disambiguation.
+struct Mention {
+    first: usize,
+    last: usize,
+    candidates: Vec<Candidate>,
+}
+
+impl LocalityTagger {
+    /// The tagger over the built-in gazetteer, built on first use and shared by the process.
+    pub fn builtin() -> &'static LocalityTagger {
+        static BUILTIN: OnceLock<LocalityTagger> = OnceLock::new();
+        BUILTIN.get_or_init(|| LocalityTagger::new(Gazetteer::builtin().clone()))
+    }
+
+    /// A tagger over any gazetteer (the built-in one plus a user's entries, or a test's).
+    pub fn new(gazetteer: Gazetteer) -> LocalityTagger {
+        let index = NameIndex::build(&gazetteer);
+        let common_words = builtin::COMMON_WORDS
+            .lines()
+            .filter(|w| !w.is_empty())
+            .map(|w| folded_word_hash(&fold_str(w)))
+            .collect();
+        LocalityTagger {
+            gazetteer,
+            index,
+            common_words,
+            context: ContextWords::new(),
+        }
+    }
+
+    /// The gazetteer the tagger links to (to look up a mention's `norm`).
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// The name index (for lookups by name).
+    pub fn index(&self) -> &NameIndex {
+        &self.index
+    }
+
+    /// Finds and links the locality mentions of one document.
+    pub fn tag(&self, text: &str, earlier: &[EntitySpan]) -> Vec<EntitySpan> {
+        let tokens = tokenize(text);
+        let language = detect_language(text, &tokens);
+        let mentions = self.scan(text, &tokens, language, earlier);
+        self.resolve(text, &tokens, language, mentions)
+    }
+
+    /// Leftmost-longest matching of names over the token stream.
+    fn scan(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        language: Language,
+        earlier: &[EntitySpan],
+    ) -> Vec<Mention> {
+        let mut mentions = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            if !tokens[i].capitalised {
+                i += 1;
+                continue;
+            }
+            let mut best: Option<(usize, Vec<Candidate>)> = None;
+            let mut key = 0u64;
+            let mut j = i;
+            while j < tokens.len() && j - i < self.index.max_tokens {
+                if j > i {
+                    let adjacent = if tokens[j].ideographic || tokens[j - 1].ideographic {
+                        tokens[j - 1].end == tokens[j].start
+                    } else {
+                        joined(text, tokens[j - 1].end, tokens[j].start)
+                    };
+                    if !adjacent {
+                        break;
+                    }
+                }
+                let previous = key;
+                key = if j == i {
+                    tokens[j].hash
+                } else {
+                    crate::gazetteer::fold::extend_key(key, tokens[j].hash)
+                };
+                let node = self.index.node(key);
+                let ends_well = tokens[j].capitalised;
+                if let Some(node) = node.filter(|n| n.count > 0) {
+                    if ends_well {
+                        best = Some((j, self.index.candidates(node).to_vec()));
+                    }
+                } else if language == Language::Polish && ends_well && !tokens[j].ideographic {
+                    if let Some(found) = self.polish_lookup(text, tokens[j], j == i, previous) {
+                        best = Some((j, found));
+                    }
+                }
+                if !node.is_some_and(|n| n.continues) {
+                    break;
+                }
+                j += 1;
+            }
+            match best {
+                Some((last, candidates))
+                    if !overlaps(earlier, tokens[i].start, tokens[last].end) =>
+                {
+                    mentions.push(Mention {
+                        first: i,
+                        last,
+                        candidates,
+                    });
+                    i = last + 1;
+                }
+                _ => i += 1,
+            }
+        }
+        mentions
+    }
+
+    /// Candidates of a Polish inflected word by undoing its case ending.
+    fn polish_lookup(
+        &self,
+        text: &str,
+        token: Token,
+        first: bool,
+        previous: u64,
+    ) -> Option<Vec<Candidate>> {
+        let folded = fold_str(&text[token.start as usize..token.end as usize]);
+        for base in polish_bases(&folded) {
+            let hash = folded_word_hash(&base);
+            let key = if first {
+                hash
+            } else {
+                crate::gazetteer::fold::extend_key(previous, hash)
+            };
+            if let Some(node) = self.index.node(key).filter(|n| n.count > 0) {
+                let candidates: Vec<Candidate> = self
+                    .index
+                    .candidates(node)
+                    .iter()
+                    .map(|c| Candidate {
+                        inflected: true,
+                        ..*c
+                    })
+                    .collect();
+                return Some(candidates);
+            }
+        }
+        None
+    }
+
+    /// Picks one place per mention, or drops the mention.
+    fn resolve(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        language: Language,
+        mut mentions: Vec<Mention>,
+    ) -> Vec<EntitySpan> {
+        // Diacritics written in the text must be those of the name ("Tại" is not "Tai").
+        mentions.retain_mut(|mention| {
+            let surface =
+                &text[tokens[mention.first].start as usize..tokens[mention.last].end as usize];
+            let signature = mark_signature(surface);
+            if !signature.is_empty() {
+                mention.candidates.retain(|c| {
+                    spelled_with(self.place(c.place), surface, &signature, c.inflected)
+                });
+            }
+            !mention.candidates.is_empty()
+        });
+        // Document-level evidence: the countries named by mentions that may be countries.
+        let mut countries: HashSet<&str> = HashSet::new();
+        let mut in_mention = vec![false; tokens.len()];
+        if let Some(home) = language.home_country() {
+            countries.insert(home);
+        }
+        for mention in &mentions {
+            // Only a mention that may be a well-known place shields its neighbours: "Kim" in
+            // "Kim Jung-ki" may be a hamlet, which makes "Jung" part of a name, not a place.
+            if mention
+                .candidates
+                .iter()
+                .any(|c| !is_small(self.place(c.place)))
+            {
+                in_mention[mention.first..=mention.last].fill(true);
+            }
+            for c in mention
+                .candidates
+                .iter()
+                .filter(|c| c.kind == PlaceKind::Country)
+            {
+                countries.insert(&self.place(c.place).country);
+            }
+        }
+        let contexts: Vec<MentionContext> = mentions
+            .iter()
+            .map(|mention| self.mention_context(text, tokens, mention, &in_mention))
+            .collect();
+        // Choose once without, then twice with, the places chosen for the other mentions as
+        // evidence for what they contain ("An Phu" next to "Tam Ky" is Tam Ky's ward).
+        let mut chosen: Vec<Option<Choice>> = vec![None; mentions.len()];
+        for round in 0..3 {
+            let mut mentioned: HashMap<u32, Vec<usize>> = HashMap::new();
+            if round > 0 {
+                for (m, choice) in chosen.iter().enumerate() {
+                    if let Some(choice) = choice {
+                        mentioned.entry(choice.place).or_default().push(m);
+                    }
+                }
+            }
+            chosen = mentions
+                .iter()
+                .zip(&contexts)
+                .enumerate()
+                .map(|(m, (mention, context))| {
+                    self.choose(mention, m, context, &countries, &mentioned, language)
+                })
+                .collect();
+        }
+        let mut spans = Vec::with_capacity(mentions.len());
+        for ((mention, context), choice) in mentions.iter().zip(&contexts).zip(chosen) {
+            let Some(choice) = choice else { continue };
+            if context.rejected {
+                continue;
+            }
+            let place = self.place(choice.place);
+            let (first, last) = (mention.first, mention.last);
+            // Small places (communes, districts, towns) have names shared by hundreds of others
+            // and by people: they need evidence, and lose to a title or a neighbouring name.
+            if is_small(place)
+                && (context.title || context.left_name || context.right_name)
+                && !choice.head_match
+            {
+                continue;
+            }
+            let strong = choice.head_match || choice.ancestor_mentioned;
+            if matches!(place.kind, PlaceKind::Commune | PlaceKind::District) && !strong {
+                continue;
+            }
+            let common = first == last
+                && self.common_words.contains(&tokens[first].hash)
+                && !matches!(place.kind, PlaceKind::Country | PlaceKind::Region);
+            let country_evidence =
+                place.kind == PlaceKind::Province && countries.contains(place.country.as_str());
+            if common && !strong && !country_evidence {
+                continue;
+            }
+            spans.push(EntitySpan {
+                range: TextRange::new(tokens[first].start, tokens[last].end),
+                label: EntityLabel::Loc,
+                norm: Some(place.id.clone()),
+            });
+        }
+        spans
+    }
+
+    /// What surrounds a mention: kind heads, glued capitalised words, a title.
+    fn mention_context(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        mention: &Mention,
+        in_mention: &[bool],
+    ) -> MentionContext {
+        let (first, last) = (mention.first, mention.last);
+        let heads = self.context.heads(text, tokens, first, last);
+        let head_after = heads.iter().any(|(_, p)| *p == HeadPosition::After);
+        let head_before = heads.iter().any(|(_, p)| *p == HeadPosition::Before);
+        // A capitalised word glued to the mention that is neither a head nor another place
+        // makes it part of a longer proper name ("Huynh Duc Tho", "Vũ Đức Đam").
+        let left_name = !head_before
+            && first > 0
+            && tokens[first - 1].capitalised
+            && !in_mention[first - 1]
+            && joined(text, tokens[first - 1].end, tokens[first].start);
+        let right_name = !head_after
+            && last + 1 < tokens.len()
+            && tokens[last + 1].capitalised
+            && !in_mention[last + 1]
+            && joined(text, tokens[last].end, tokens[last + 1].start);
+        let acronym = first == last && is_acronym(text, tokens, first);
+        MentionContext {
+            head_kinds: heads.into_iter().map(|(kind, _)| kind).collect(),
+            left_name,
+            right_name,
+            title: self.context.title_before(text, tokens, first),
+            rejected: acronym || (left_name && right_name),
+        }
+    }
+
+    /// The best-scoring candidate of a mention.
+    fn choose(
+        &self,
+        mention: &Mention,
+        this: usize,
+        context: &MentionContext,
+        countries: &HashSet<&str>,
+        mentioned: &HashMap<u32, Vec<usize>>,
+        language: Language,
+    ) -> Option<Choice> {
+        let mut best: Option<(f64, Choice)> = None;
+        for candidate in &mention.candidates {
+            let place = self.place(candidate.place);
+            let ancestor_mentioned = self.gazetteer.ancestors(&place.id).any(|ancestor| {
+                self.gazetteer
+                    .index_of(&ancestor.id)
+                    .and_then(|i| mentioned.get(&i))
+                    .is_some_and(|ms| ms.iter().any(|&m| m != this))
+            });
+            let head_match = context.head_kinds.iter().any(|&k| kind_fits(k, place.kind));
+            let mut score = kind_prior(place);
+            if countries.contains(place.country.as_str()) {
+                score += 3.0;
+            }
+            if ancestor_mentioned {
+                score += 4.0;
+            }
+            if head_match {
+                score += 6.0;
+            }
+            if candidate.primary {
+                score += 2.0;
+            }
+            if candidate.inflected && language != Language::Polish {
+                score -= 4.0;
+            }
+            if place.valid_to.is_some() {
+                score -= 0.25;
+            }
+            // A city named like the province it is the seat of is what a bare name means
+            // ("Daegu", "Yaroslavl") unless a head says otherwise.
+            let seat = place.kind == PlaceKind::City
+                && place.parent.as_deref().is_some_and(|parent| {
+                    mention
+                        .candidates
+                        .iter()
+                        .any(|c| self.place(c.place).id == parent)
+                });
+            if seat {
+                score += 1.5;
+            }
+            let choice = Choice {
+                place: candidate.place,
+                head_match,
+                ancestor_mentioned,
+            };
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, choice));
+            }
+        }
+        best.map(|(_, choice)| choice)
+    }
+
+    fn place(&self, index: u32) -> &Place {
+        &self.gazetteer.places()[index as usize]
+    }
+}
+
+/// How likely a place of this kind and size is to be meant, before context.
+fn kind_prior(place: &Place) -> f64 {
+    let population = place.population.unwrap_or(0) as f64;
+    match place.kind {
+        PlaceKind::Country => 6.0,
+        PlaceKind::Region => 5.0,
+        PlaceKind::Province => 4.0 + (population + 1.0).log10() * 0.1,
+        PlaceKind::City => 2.0 + (population + 1.0).log10() * 0.4,
+        PlaceKind::District => 1.5,
+        PlaceKind::Commune => 1.0,
+    }
+}
+
+/// Whether a head of kind `head` fits a place of kind `place` (a "city" head fits a city-level
+/// district such as Vietnam's thành phố thuộc tỉnh).
+fn kind_fits(head: PlaceKind, place: PlaceKind) -> bool {
+    head == place || (head == PlaceKind::Province && place == PlaceKind::Region)
+}
+
+/// What surrounds one mention.
+struct MentionContext {
+    /// Kinds the heads next to the mention are evidence of.
+    head_kinds: Vec<PlaceKind>,
+    /// A capitalised word that is not a place is glued to the left.
+    left_name: bool,
+    /// ... or to the right.
+    right_name: bool,
+    /// A title (Chairman, ông, Pan) stands before the mention.
+    title: bool,
+    /// The mention is an acronym or sits inside a longer name: never a place.
+    rejected: bool,
+}
+
+/// The place chosen for a mention and the evidence for it.
+#[derive(Clone, Copy, Debug)]
+struct Choice {
+    place: u32,
+    head_match: bool,
+    ancestor_mentioned: bool,
+}
+
+/// Communes, districts and towns under 100,000 people.
+fn is_small(place: &Place) -> bool {
+    match place.kind {
+        PlaceKind::Commune | PlaceKind::District => true,
+        PlaceKind::City => place.population.unwrap_or(0) < 100_000,
+        _ => false,
+    }
+}
+
+/// True when the diacritics written in the text are those of one of the place's names (or
+/// forms) with the same letters: "Tại" is not "Tai", but "Da Nang" may be "Đà Nẵng" and "hoà"
+/// is "hòa".
+fn spelled_with(place: &Place, surface: &str, signature: &[Vec<char>], inflected: bool) -> bool {
+    let letters = |s: &str| {
+        let folded = fold_str(s);
+        folded
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let surface_letters = letters(surface);
+    place.names.iter().chain(place.forms.iter()).any(|name| {
+        let theirs = mark_signature(&name.name);
+        if inflected {
+            // Case endings change the letters, not the diacritics of the stem ("Jarosławiu").
+            theirs.concat() == signature.concat()
+        } else {
+            theirs == signature && letters(&name.name) == surface_letters
+        }
+    })
+}
+
+/// A short all-capitals word outside an all-capitals line ("ODA", "ICT") is an acronym.
+fn is_acronym(text: &str, tokens: &[Token], index: usize) -> bool {
+    let token = tokens[index];
+    let word = &text[token.start as usize..token.end as usize];
+    let all_caps =
+        |w: &str| w.chars().all(|c| !c.is_lowercase()) && w.chars().any(|c| c.is_uppercase());
+    if !all_caps(word) || word.chars().count() > 4 {
+        return false;
+    }
+    let neighbour_caps = |i: usize| {
+        let t = tokens[i];
+        let w = &text[t.start as usize..t.end as usize];
+        all_caps(w)
+            && !text[t.end.min(token.end) as usize..t.start.max(token.start) as usize]
+                .contains('\n')
+    };
+    let before = index > 0 && neighbour_caps(index - 1);
+    let after = index + 1 < tokens.len() && neighbour_caps(index + 1);
+    !(before || after)
+}
+
+fn overlaps(spans: &[EntitySpan], start: u32, end: u32) -> bool {
+    spans
+        .iter()
+        .any(|s| s.range.start < end && start < s.range.end)
+}
+
+#[cfg(test)]
+mod tests;

@@ -80,10 +80,21 @@ pub struct DocumentTags {
     pub spans: Vec<EntitySpan>,
 }
 
-/// Tags one document. Never fails: text the taggers do not understand yields fewer spans.
+/// Tags one document with the built-in gazetteer. Never fails: text the taggers do not
+/// understand yields fewer spans.
 pub fn tag_document(text: &str, config: &TaggingConfig) -> DocumentTags {
+    tag_document_with(text, config, locality::LocalityTagger::builtin())
+}
+
+/// Tags one document with a given locality tagger (the built-in gazetteer plus a user's
+/// entries: build the [`locality::LocalityTagger`] once and reuse it for every document).
+pub fn tag_document_with(
+    text: &str,
+    config: &TaggingConfig,
+    localities: &locality::LocalityTagger,
+) -> DocumentTags {
     let mut spans = temporal::tag_temporal(text, config);
-    let localities = locality::tag_localities(text, &spans, config);
+    let localities = localities.tag(text, &spans);
     spans.extend(localities);
     let names = names::tag_names(text, &spans, config);
     spans.extend(names);

@@ -1,0 +1,303 @@
+//! Matching keys: tokenisation and the diacritic-, case- and normalisation-insensitive folding
+//! shared by the gazetteer index and the text scanner.
+//!
+//! A word folds to lower case without diacritics, whatever its Unicode normalisation form or
+//! Vietnamese tone-mark placement: `Đà Nẵng`, `Đà Nẵng` (NFD), `DA NANG` and `Da Nang` all
+//! give `da nang`; `hoà` and `hòa` both give `hoa`. Letters with no canonical decomposition get
+//! an explicit mapping (đ→d, ł→l, ø→o, ß→ss). Hangul syllables, kana and Han characters are
+//! kept and each is its own token, because those scripts do not separate words with spaces
+//! (`대구광역시에서` contains `대구`).
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// FNV-1a style 64-bit hash over folded characters; cheap and good enough for name keys.
+const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+const HASH_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// One word of text: its byte range, folded-key hash and case shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+    /// Hash of the folded word ([`fold_word_hash`]).
+    pub hash: u64,
+    /// The first letter is upper case, or the script has no case (Hangul, Han, kana).
+    pub capitalised: bool,
+    /// A single Hangul syllable, kana or Han character (no spaces between such tokens).
+    pub ideographic: bool,
+}
+
+/// True for characters of scripts written without spaces, which become one token each.
+pub fn is_ideographic(c: char) -> bool {
+    matches!(c as u32,
+        0xAC00..=0xD7A3 | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Calls `emit` with the folded form of `c` (zero, one or more characters).
+#[inline]
+pub fn fold_char(c: char, emit: &mut impl FnMut(char)) {
+    if c.is_ascii() {
+        emit(c.to_ascii_lowercase());
+        return;
+    }
+    match c {
+        'đ' | 'Đ' | 'ð' | 'Ð' => emit('d'),
+        'ł' | 'Ł' => emit('l'),
+        'ø' | 'Ø' => emit('o'),
+        'ı' => emit('i'),
+        'ß' => {
+            emit('s');
+            emit('s');
+        }
+        'æ' | 'Æ' => {
+            emit('a');
+            emit('e');
+        }
+        'œ' | 'Œ' => {
+            emit('o');
+            emit('e');
+        }
+        _ if is_combining_mark(c) => {}
+        _ if is_ideographic(c) => emit(c),
+        _ if (c as u32) < 0x2000 => decompose_canonical(c, |d| {
+            if !is_combining_mark(d) {
+                for lower in d.to_lowercase() {
+                    emit(lower);
+                }
+            }
+        }),
+        _ => {
+            for lower in c.to_lowercase() {
+                emit(lower);
+            }
+        }
+    }
+}
+
+/// The folded form of a word or phrase, as a string (for suffix rules and tests).
+pub fn fold_str(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, &mut |f| out.push(f));
+    }
+    out
+}
+
+/// Hash of a folded word, the key of one token.
+pub fn fold_word_hash(word: &str) -> u64 {
+    let mut hash = HASH_SEED;
+    for c in word.chars() {
+        fold_char(c, &mut |f| {
+            hash = (hash ^ f as u64).wrapping_mul(HASH_PRIME);
+        });
+    }
+    finish(hash)
+}
+
+/// Hash of an already folded word.
+pub fn folded_word_hash(folded: &str) -> u64 {
+    let mut hash = HASH_SEED;
+    for f in folded.chars() {
+        hash = (hash ^ f as u64).wrapping_mul(HASH_PRIME);
+    }
+    finish(hash)
+}
+
+#[inline]
+fn finish(hash: u64) -> u64 {
+    // A final avalanche so that the n-gram combination below mixes well.
+    let mut h = hash ^ (hash >> 33);
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+/// The diacritics of a word or phrase, independent of where a tone mark sits: per word, the
+/// sorted combining marks plus the letters without decomposition (đ, ł). `hoà` and `hòa` have
+/// the same signature; `Tại` and `Tai` do not. Empty when the text has no diacritics.
+pub fn mark_signature(text: &str) -> Vec<Vec<char>> {
+    let mut words: Vec<Vec<char>> = Vec::new();
+    let mut current: Vec<char> = Vec::new();
+    let mut any = false;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_word_char(c) {
+            in_word = true;
+            match c {
+                'đ' | 'Đ' | 'ł' | 'Ł' | 'ø' | 'Ø' => {
+                    current.push(fold_special(c));
+                    any = true;
+                }
+                _ if !c.is_ascii() => decompose_canonical(c, |d| {
+                    if is_combining_mark(d) {
+                        current.push(d);
+                        any = true;
+                    }
+                }),
+                _ => {}
+            }
+        } else if in_word {
+            current.sort_unstable();
+            words.push(std::mem::take(&mut current));
+            in_word = false;
+        }
+    }
+    if in_word {
+        current.sort_unstable();
+        words.push(current);
+    }
+    if any { words } else { Vec::new() }
+}
+
+fn fold_special(c: char) -> char {
+    match c {
+        'Đ' => 'đ',
+        'Ł' => 'ł',
+        'Ø' => 'ø',
+        _ => c,
+    }
+}
+
+/// Key of a token sequence: the previous key extended by one more token.
+#[inline]
+pub fn extend_key(previous: u64, token: u64) -> u64 {
+    (previous.rotate_left(17) ^ token).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Key of a whole phrase (a gazetteer name), token by token.
+pub fn phrase_key(text: &str) -> Option<u64> {
+    let mut key: Option<u64> = None;
+    for token in tokenize(text) {
+        key = Some(match key {
+            None => token.hash,
+            Some(k) => extend_key(k, token.hash),
+        });
+    }
+    key
+}
+
+/// Splits text into tokens: runs of letters, digits and combining marks, except that each
+/// ideographic character is a token of its own.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 5);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if is_ideographic(c) {
+                let end = i + c.len_utf8();
+                tokens.push(Token {
+                    start: i as u32,
+                    end: end as u32,
+                    hash: fold_word_hash(&text[i..end]),
+                    capitalised: true,
+                    ideographic: true,
+                });
+                i = end;
+                continue;
+            }
+            if !is_word_char(c) {
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        // A word: hash folded characters as we go, with an ASCII fast path.
+        let start = i;
+        let mut hash = HASH_SEED;
+        let mut capitalised = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                capitalised.get_or_insert(b.is_ascii_uppercase() || b.is_ascii_digit());
+                hash = (hash ^ b.to_ascii_lowercase() as u64).wrapping_mul(HASH_PRIME);
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if !is_word_char(c) || is_ideographic(c) {
+                    break;
+                }
+                capitalised.get_or_insert(c.is_uppercase());
+                fold_char(c, &mut |f| {
+                    hash = (hash ^ f as u64).wrapping_mul(HASH_PRIME);
+                });
+                i += c.len_utf8();
+            }
+        }
+        tokens.push(Token {
+            start: start as u32,
+            end: i as u32,
+            hash: finish(hash),
+            capitalised: capitalised.unwrap_or(false),
+            ideographic: false,
+        });
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(inputs: &[&str], expected: &str) {
+        for input in inputs {
+            assert_eq!(fold_str(input), expected, "folding {input:?}");
+            let words: Vec<_> = expected.split(' ').collect();
+            let tokens = tokenize(input);
+            assert_eq!(tokens.len(), words.len(), "tokens of {input:?}");
+            for (token, word) in tokens.iter().zip(words) {
+                assert_eq!(token.hash, folded_word_hash(word), "{input:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn vietnamese_nfc_nfd_tone_placement_and_case() {
+        check(
+            &["Đà Nẵng", "Đà Nẵng", "DA NANG", "Da Nang", "ĐÀ NẴNG"],
+            "da nang",
+        );
+        check(&["hoà", "hòa", "HÒA"], "hoa");
+        check(&["Thừa Thiên Huế", "Thừa Thiên Huế"], "thua thien hue");
+    }
+
+    #[test]
+    fn letters_without_decomposition() {
+        check(&["Łódź", "LODZ"], "lodz");
+        check(&["Jarosław"], "jaroslaw");
+    }
+
+    #[test]
+    fn ideographs_are_one_token_each() {
+        let tokens = tokenize("대구광역시에서 Daegu");
+        assert_eq!(tokens.len(), 8);
+        assert!(tokens[0].ideographic);
+        assert_eq!(tokens[0].hash, fold_word_hash("대"));
+        assert!(!tokens[7].ideographic);
+    }
+
+    #[test]
+    fn hyphens_and_apostrophes_separate_words() {
+        let tokens = tokenize("Viet Nam-Laos, Da Nang’s");
+        let words: Vec<_> = tokens
+            .iter()
+            .map(|t| &"Viet Nam-Laos, Da Nang’s"[t.start as usize..t.end as usize])
+            .collect();
+        assert_eq!(words, ["Viet", "Nam", "Laos", "Da", "Nang", "s"]);
+        assert!(tokens[0].capitalised && !tokens[5].capitalised);
+    }
+}

@@ -1,0 +1,353 @@
+//! Context evidence for locality mentions: the document's language, generic heads next to a
+//! name (evidence of its kind), titles before a name (evidence of a person), and Polish case
+//! endings for names the gazetteer has no inflected forms of.
+
+use crate::gazetteer::PlaceKind;
+use crate::gazetteer::fold::{Token, fold_word_hash, phrase_key, tokenize};
+
+/// The languages the context rules know about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// English.
+    English,
+    /// Vietnamese.
+    Vietnamese,
+    /// Polish.
+    Polish,
+    /// Korean.
+    Korean,
+    /// Japanese.
+    Japanese,
+    /// Anything else.
+    Other,
+}
+
+impl Language {
+    /// The country whose places a document in this language most likely mentions.
+    pub fn home_country(self) -> Option<&'static str> {
+        match self {
+            Language::Vietnamese => Some("VN"),
+            Language::Polish => Some("PL"),
+            Language::Korean => Some("KR"),
+            Language::Japanese => Some("JP"),
+            Language::English | Language::Other => None,
+        }
+    }
+}
+
+const ENGLISH: &[&str] = &[
+    "the", "and", "of", "to", "in", "is", "with", "for", "that", "has", "have", "was", "on",
+];
+const VIETNAMESE: &[&str] = &[
+    "của", "và", "các", "là", "được", "với", "những", "trong", "một", "cho", "này", "đã", "có",
+];
+const POLISH: &[&str] = &[
+    "się", "że", "nie", "jest", "oraz", "dla", "przez", "na", "do", "od", "jak", "w", "z", "i",
+];
+
+/// Guesses the language of a document from its most frequent function words and scripts.
+pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
+    let english: Vec<u64> = ENGLISH.iter().map(|w| fold_word_hash(w)).collect();
+    let polish: Vec<u64> = POLISH.iter().map(|w| fold_word_hash(w)).collect();
+    // Vietnamese function words are told apart from their folded look-alikes by their exact
+    // (diacritic-bearing) spelling.
+    let mut counts = [0usize; 5];
+    for token in tokens {
+        if token.ideographic {
+            let c = text[token.start as usize..].chars().next().unwrap_or(' ');
+            if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+                counts[3] += 1;
+            } else if ('\u{3040}'..='\u{30FF}').contains(&c) {
+                counts[4] += 1;
+            }
+            continue;
+        }
+        if english.contains(&token.hash) {
+            counts[0] += 1;
+        }
+        if polish.contains(&token.hash) {
+            counts[2] += 1;
+        }
+        let word = &text[token.start as usize..token.end as usize];
+        if word.len() <= 8 && VIETNAMESE.contains(&word.to_lowercase().as_str()) {
+            counts[1] += 1;
+        }
+    }
+    // Korean and Japanese characters are one token each: weigh them down.
+    counts[3] /= 4;
+    counts[4] /= 4;
+    let (best, &count) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| (**c, std::cmp::Reverse(*i)))
+        .unwrap_or((0, &0));
+    if count < 2 {
+        return Language::Other;
+    }
+    [
+        Language::English,
+        Language::Vietnamese,
+        Language::Polish,
+        Language::Korean,
+        Language::Japanese,
+    ][best]
+}
+
+/// Where a generic head stands relative to the name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeadPosition {
+    /// "thành phố Daegu", "miasto Hue", "city of Osan".
+    Before,
+    /// "Daegu City", "Quang Nam province", "대구 시".
+    After,
+}
+
+/// Generic heads: (words, where they stand, the kind they are evidence of).
+const HEADS: &[(&str, HeadPosition, PlaceKind)] = {
+    use HeadPosition::{After, Before};
+    use PlaceKind::{City, Commune, District, Province, Region};
+    &[
+        ("city", After, City),
+        ("town", After, City),
+        ("municipality", After, City),
+        ("province", After, Province),
+        ("prefecture", After, Province),
+        ("oblast", After, Province),
+        ("state", After, Province),
+        ("district", After, District),
+        ("county", After, District),
+        ("commune", After, Commune),
+        ("ward", After, Commune),
+        ("village", After, Commune),
+        ("시", After, City),
+        ("도", After, Province),
+        ("군", After, District),
+        ("구", After, District),
+        ("市", After, City),
+        ("県", After, Province),
+        ("省", After, Province),
+        ("city of", Before, City),
+        ("cities of", Before, City),
+        ("town of", Before, City),
+        ("province of", Before, Province),
+        ("thành phố", Before, City),
+        ("tp", Before, City),
+        ("thị xã", Before, City),
+        ("tỉnh", Before, Province),
+        ("huyện", Before, District),
+        ("quận", Before, District),
+        ("xã", Before, Commune),
+        ("phường", Before, Commune),
+        ("thị trấn", Before, Commune),
+        ("khu vực", Before, Region),
+        ("miasto", Before, City),
+        ("miasta", Before, City),
+        ("miastu", Before, City),
+        ("miastem", Before, City),
+        ("mieście", Before, City),
+        ("prowincja", Before, Province),
+        ("prowincji", Before, Province),
+        ("prowincję", Before, Province),
+        ("prowincją", Before, Province),
+        ("województwo", Before, Province),
+        ("województwa", Before, Province),
+        ("województwie", Before, Province),
+        ("gmina", Before, Commune),
+        ("gminy", Before, Commune),
+        ("gminie", Before, Commune),
+    ]
+};
+
+/// Titles that make the next capitalised word a person's name ("Chairman Tho", "ông Thọ").
+const TITLES: &[&str] = &[
+    "chairman",
+    "chairwoman",
+    "mayor",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "president",
+    "governor",
+    "minister",
+    "secretary",
+    "director",
+    "sir",
+    "ông",
+    "bà",
+    "anh",
+    "chị",
+    "chủ tịch",
+    "thị trưởng",
+    "pan",
+    "pani",
+    "gubernator",
+    "przewodniczący",
+    "prezydent",
+    "burmistrz",
+];
+
+/// Heads and titles as token-hash sequences, ready to compare with the text's tokens.
+pub struct ContextWords {
+    heads: Vec<(Vec<u64>, HeadPosition, PlaceKind)>,
+    titles: Vec<Vec<u64>>,
+}
+
+impl ContextWords {
+    /// Tokenises the word lists once.
+    pub fn new() -> ContextWords {
+        let hashes = |words: &str| tokenize(words).iter().map(|t| t.hash).collect::<Vec<_>>();
+        ContextWords {
+            heads: HEADS
+                .iter()
+                .map(|&(words, position, kind)| (hashes(words), position, kind))
+                .collect(),
+            titles: TITLES.iter().map(|w| hashes(w)).collect(),
+        }
+    }
+
+    /// Heads next to tokens `first..=last`: the kind each is evidence of, and where it stands.
+    pub fn heads(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        first: usize,
+        last: usize,
+    ) -> Vec<(PlaceKind, HeadPosition)> {
+        let mut kinds = Vec::new();
+        for (words, position, kind) in &self.heads {
+            let found = match position {
+                HeadPosition::After => {
+                    sequence_at(text, tokens, last + 1, words, Some(tokens[last].end))
+                }
+                HeadPosition::Before => first.checked_sub(words.len()).is_some_and(|start| {
+                    sequence_at(text, tokens, start, words, None)
+                        && joined(text, tokens[first - 1].end, tokens[first].start)
+                }),
+            };
+            if found {
+                kinds.push((*kind, *position));
+            }
+        }
+        kinds
+    }
+
+    /// True when a title stands right before token `first`.
+    pub fn title_before(&self, text: &str, tokens: &[Token], first: usize) -> bool {
+        self.titles.iter().any(|words| {
+            first.checked_sub(words.len()).is_some_and(|start| {
+                sequence_at(text, tokens, start, words, None)
+                    && joined(text, tokens[first - 1].end, tokens[first].start)
+            })
+        })
+    }
+}
+
+impl Default for ContextWords {
+    fn default() -> Self {
+        ContextWords::new()
+    }
+}
+
+/// True when `words` occur at token `start`, each separated by spacing only; with `after`, the
+/// first word must also follow that byte offset by spacing only.
+fn sequence_at(
+    text: &str,
+    tokens: &[Token],
+    start: usize,
+    words: &[u64],
+    after: Option<u32>,
+) -> bool {
+    if start + words.len() > tokens.len() {
+        return false;
+    }
+    if let Some(end) = after {
+        if !joined(text, end, tokens[start].start) {
+            return false;
+        }
+    }
+    words.iter().enumerate().all(|(i, &hash)| {
+        tokens[start + i].hash == hash
+            && (i == 0 || joined(text, tokens[start + i - 1].end, tokens[start + i].start))
+    })
+}
+
+/// True when only a little spacing (or hyphen, or nothing) separates two tokens on one line.
+pub fn joined(text: &str, end: u32, start: u32) -> bool {
+    let gap = &text[end as usize..start as usize];
+    gap.len() <= 3
+        && gap
+            .chars()
+            .all(|c| c == ' ' || c == '\u{a0}' || c == '-' || c == '\t')
+}
+
+/// Polish case endings, as (folded ending, replacement): `Nangu` → `Nang`, `Osanie` → `Osan`,
+/// `Nagoi` → `Nagoja`, `Korei` → `Korea`. Applied to the last word of a name in Polish text
+/// when the gazetteer has no generated form.
+const POLISH_ENDINGS: &[(&str, &str)] = &[
+    ("owi", ""),
+    ("iem", ""),
+    ("em", ""),
+    ("ie", ""),
+    ("iu", ""),
+    ("u", ""),
+    ("a", ""),
+    ("i", "a"),
+    ("i", "ja"),
+    ("y", "a"),
+    ("e", "a"),
+];
+
+/// Candidate base forms of a folded Polish word.
+pub fn polish_bases(folded: &str) -> impl Iterator<Item = String> + '_ {
+    POLISH_ENDINGS
+        .iter()
+        .filter_map(move |(ending, replacement)| {
+            let stem = folded.strip_suffix(ending)?;
+            (stem.chars().count() >= 3).then(|| format!("{stem}{replacement}"))
+        })
+}
+
+/// Hash of a phrase, for heads given as text.
+pub fn key_of(text: &str) -> Option<u64> {
+    phrase_key(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_the_language_of_each_seed_article_style() {
+        let check = |text: &str, expected: Language| {
+            let tokens = tokenize(text);
+            assert_eq!(detect_language(text, &tokens), expected, "{text}");
+        };
+        check(
+            "The mayor of Daegu met the chairman of Da Nang and the delegation.",
+            Language::English,
+        );
+        check(
+            "Đoàn đại biểu của thành phố Daegu và các doanh nghiệp đã có mặt.",
+            Language::Vietnamese,
+        );
+        check(
+            "Miasto Hue utrzymuje stosunki współpracy z wieloma partnerami, że nie jest.",
+            Language::Polish,
+        );
+        check(
+            "대구광역시는 다낭시와 협력을 강화하기로 했다고 밝혔다",
+            Language::Korean,
+        );
+    }
+
+    #[test]
+    fn polish_bases_undo_case_endings() {
+        let bases: Vec<_> = polish_bases("nangu").collect();
+        assert!(bases.contains(&"nang".to_owned()));
+        let bases: Vec<_> = polish_bases("nagoi").collect();
+        assert!(bases.contains(&"nagoja".to_owned()));
+        let bases: Vec<_> = polish_bases("osanie").collect();
+        assert!(bases.contains(&"osan".to_owned()));
+    }
+}

@@ -1,0 +1,109 @@
+//! Data-driven tests of locality recognition and linking, per language: each case is a text and
+//! the `surface=norm` pairs the built-in gazetteer must yield for it, in order.
+
+use super::LocalityTagger;
+
+fn check(text: &str, expected: &[&str]) {
+    let spans = LocalityTagger::builtin().tag(text, &[]);
+    let found: Vec<String> = spans
+        .iter()
+        .map(|s| {
+            format!(
+                "{}={}",
+                &text[s.range.to_usize()],
+                s.norm.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(found, expected, "in {text:?}");
+}
+
+#[test]
+fn english() {
+    check("DA NANG Today", &["DA NANG=VN:da-nang"]);
+    check(
+        "a delegation from South Korea’s Daegu City",
+        &["South Korea=KR", "Daegu=KR:daegu"],
+    );
+    check(
+        "the Viet Nam-Laos Friendship Association and Da Nang-Japan ties",
+        &["Viet Nam=VN", "Laos=LA", "Da Nang=VN:da-nang", "Japan=JP"],
+    );
+    check(
+        "Russian localities, including Yaroslavl Province, and the city of Yaroslavl",
+        &["Yaroslavl=RU:yaroslavskaya", "Yaroslavl=RU:yaroslavl"],
+    );
+    check(
+        "Quang Nam province and Osan city (Korea)",
+        &["Quang Nam=VN:quang-nam", "Osan=KR:osan", "Korea=KR"],
+    );
+}
+
+#[test]
+fn english_words_and_names_that_are_not_places() {
+    // A colour, a common noun, a title before a person's name, a person's full name, acronyms.
+    check("a warm hue of red; the Mission left", &[]);
+    check("Chairman Tho met Huynh Duc Tho and the ODA team", &[]);
+    check(
+        "Mr Le Tri Thanh visited Tam Ngoc, Tam Thang and An Phu (Tam Ky city).",
+        &[
+            "Tam Ngoc=VN:tam-ky/tam-ngoc",
+            "Tam Thang=VN:tam-ky/tam-thang",
+            "An Phu=VN:tam-ky/an-phu",
+            "Tam Ky=VN:tam-ky",
+        ],
+    );
+}
+
+#[test]
+fn vietnamese() {
+    // NFC and NFD spellings link to the same entry; the generic head stays out of the span.
+    check("thành phố Đà Nẵng", &["Đà Nẵng=VN:da-nang"]);
+    check("thành phố Đà Nẵng", &["Đà Nẵng=VN:da-nang"]);
+    // An official name that includes the head keeps it.
+    check(
+        "Ủy ban Nhân dân Thành phố Hồ Chí Minh",
+        &["Thành phố Hồ Chí Minh=VN:ho-chi-minh-city"],
+    );
+    // "Tại" (at) is not Thailand's Estonian name "Tai": the diacritics must agree.
+    check(
+        "Tại Hà Nội, khu vực Đông Nam Á",
+        &["Hà Nội=VN:hanoi", "Đông Nam Á=XX:southeast-asia"],
+    );
+    // Old and new tone-mark placement (hoà / hòa) are the same name.
+    check("tỉnh Khánh Hoà", &["Khánh Hoà=VN:khanh-hoa-province"]);
+    check("tỉnh Khánh Hòa", &["Khánh Hòa=VN:khanh-hoa-province"]);
+    check(
+        "Việt Nam, Mỹ và Trung Quốc",
+        &["Việt Nam=VN", "Mỹ=US", "Trung Quốc=CN"],
+    );
+}
+
+#[test]
+fn polish() {
+    // Forms generated with Morfeusz (Wietnamie, Korei) and suffix rules (Da Nangu, Osanie).
+    check(
+        "Delegacja w Wietnamie i w Korei odwiedziła Da Nangu oraz Osanie.",
+        &[
+            "Wietnamie=VN",
+            "Korei=KR",
+            "Da Nangu=VN:da-nang",
+            "Osanie=KR:osan",
+        ],
+    );
+    // "Tam" is an adverb, not a place.
+    check(
+        "Tam jest miasto Hue i prowincja Chungcheongnam.",
+        &["Hue=VN:hue", "Chungcheongnam=KR:chungcheongnam"],
+    );
+}
+
+#[test]
+fn korean_and_japanese() {
+    // Names inside longer words, with and without -si / -do suffixes.
+    check(
+        "대구광역시와 오산시, 경기도",
+        &["대구=KR:daegu", "오산=KR:osan", "경기=KR:gyeonggi"],
+    );
+    check("ダナンと川崎", &["ダナン=VN:da-nang", "川崎=JP:kawasaki"]);
+}
