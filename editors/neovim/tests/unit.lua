@@ -123,6 +123,32 @@ H.run(function()
     H.eq(roots, { vim.fn.resolve(workspace .. "/corpus") }, "roots")
   end)
 
+  H.check("Neovim 0.8-0.10 path: vim.lsp.start with the corpus root and settings", function()
+    local saved_start = vim.lsp.start
+    local started = {}
+    vim.lsp.start = function(config, options)
+      table.insert(started, { config = config, options = options })
+      return 42
+    end
+    gazette.setup({ server_path = workspace .. "/gazette", settings = { logLevel = "debug" } })
+    -- setup() starts the server for corpus buffers already open (a.txt, opened above).
+    H.eq(#started, 1, "starts for already open corpus buffers")
+    started = {}
+    local bufnr = vim.fn.bufadd(workspace .. "/corpus/sub/a.txt")
+    local ok, result = pcall(gazette.start, bufnr, workspace .. "/corpus")
+    vim.lsp.start = saved_start
+    H.truthy(ok, tostring(result))
+    H.eq(result, 42, "client id")
+    H.eq(#started, 1, "one start")
+    local config = started[1].config
+    H.eq(config.name, "gazette", "name")
+    H.eq(config.cmd, { workspace .. "/gazette", "serve" }, "cmd")
+    H.eq(config.root_dir, workspace .. "/corpus", "root_dir")
+    H.eq(config.workspace_folders, { { uri = vim.uri_from_fname(workspace .. "/corpus"), name = "corpus" } }, "folders")
+    H.eq(config.settings, { gazette = { logLevel = "debug" } }, "settings")
+    H.eq(started[1].options, { bufnr = bufnr }, "options")
+  end)
+
   H.check("semantic token fallback: decoding and painting in UTF-16 columns", function()
     local semantic = require("gazette.semantic")
     -- Two tokens on line 0 ("Đà Nẵng" at 0, length 7 UTF-16 units; "Daegu" at 12), one on line 2.
