@@ -67,7 +67,8 @@ async fn initialize_announces_capabilities() {
         {
           "codeActionProvider": {
             "codeActionKinds": [
-              "quickfix"
+              "quickfix",
+              "refactor.gazette.review"
             ],
             "resolveProvider": false
           },
@@ -77,7 +78,11 @@ async fn initialize_announces_capabilities() {
           "documentSymbolProvider": true,
           "executeCommandProvider": {
             "commands": [
-              "gazette.reindex"
+              "gazette.reindex",
+              "gazette.review.decide",
+              "gazette.review.acceptAll",
+              "gazette.review.delete",
+              "gazette.review.reattach"
             ]
           },
           "experimental": {

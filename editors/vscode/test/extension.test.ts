@@ -10,9 +10,9 @@ import { COMMANDS } from "../src/commands";
 import { fake, installFakeVscode, resetFake } from "./fakeVscode";
 
 installFakeVscode();
-// Loaded after the fake is installed.
+// The esbuild bundle (what the .vsix ships), loaded after the fake is installed.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const extension = require("../src/extension") as typeof import("../src/extension");
+const extension = require("../../dist/extension.js") as typeof import("../src/extension");
 
 function context() {
   return { subscriptions: [] as { dispose(): void }[], extensionPath: path.join(os.tmpdir(), "no-such-extension") };
@@ -65,6 +65,21 @@ test("'Start here' with a wrong gazette.server.path names the setting", async ()
   await fake.registered.get("gazette.start")?.();
   assert.equal(fake.errors.length, 1);
   assert.match(fake.errors[0], /`gazette\.server\.path` \(\/nonexistent\/gazette\) does not exist/);
+  ctx.subscriptions.forEach((item) => item.dispose());
+  await extension.deactivate();
+});
+
+test("export without a server runs the CLI, and says so when no binary exists", async () => {
+  resetFake();
+  fake.foundFiles = ["/nonexistent-workspace/corpus/gazette.toml"];
+  const ctx = context();
+  await withoutServerOnPath(async () => {
+    await extension.activate(ctx as never);
+    fake.errors.length = 0;
+    await fake.registered.get("gazette.exportAnnotations")?.();
+  });
+  assert.equal(fake.errors.length, 1);
+  assert.match(fake.errors[0], /no `gazette` server binary found/);
   ctx.subscriptions.forEach((item) => item.dispose());
   await extension.deactivate();
 });

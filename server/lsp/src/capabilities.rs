@@ -39,12 +39,18 @@ pub fn server_capabilities(
             })
         }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::new("refactor.gazette.review"),
+            ]),
             work_done_progress_options: WorkDoneProgressOptions::default(),
             resolve_provider: Some(false),
         })),
         execute_command_provider: Some(ExecuteCommandOptions {
-            commands: vec![crate::ext::REINDEX_COMMAND.to_owned()],
+            commands: std::iter::once(crate::ext::REINDEX_COMMAND)
+                .chain(crate::review::COMMANDS.iter().copied())
+                .map(str::to_owned)
+                .collect(),
             work_done_progress_options: WorkDoneProgressOptions::default(),
         }),
         workspace: Some(WorkspaceServerCapabilities {

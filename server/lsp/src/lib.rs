@@ -19,6 +19,7 @@ pub mod entities;
 pub mod ext;
 pub mod handlers;
 pub mod indexer;
+pub mod review;
 pub mod session;
 pub mod settings;
 pub mod state;

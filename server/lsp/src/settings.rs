@@ -121,15 +121,6 @@ impl Settings {
     }
 }
 
-/// The JSON Schema of the settings (`schema/editor-settings.schema.json`, from which the VS Code
-/// extension's `contributes.configuration` is derived).
-pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(Settings);
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    text.push('\n');
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,5 @@
-//! `workspace/executeCommand`: the server's commands (see [`crate::ext`]).
+//! `workspace/executeCommand`: the server's commands: `gazette.reindex` (see [`crate::ext`])
+//! and the review commands of [`crate::review`].
 
 use std::sync::Arc;
 
@@ -22,6 +23,9 @@ pub async fn handle(
             session.wake.notify_one();
             tokio::spawn(crate::indexer::index_workspace(Arc::clone(session)));
             Ok(None)
+        }
+        name if crate::review::COMMANDS.contains(&name) => {
+            crate::review::execute(session, name, params.arguments)
         }
         other => Err(Error::invalid_params(format!("unknown command {other}"))),
     }
