@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+pub mod lsp_client;
 pub mod score;
 
 /// The repository root (the directory holding the workspace `Cargo.toml`).

@@ -1,5 +1,6 @@
 //! `cargo run -p xtask -- <task>`: developer tasks (corpus generation, schemas, benchmarks).
 
+mod bench;
 mod gen_corpus;
 
 use std::path::PathBuf;
@@ -20,6 +21,8 @@ enum Task {
     Schema,
     /// Generate a deterministic corpus with known duplication (see BENCHMARKS.md).
     GenCorpus(gen_corpus::GenCorpusArgs),
+    /// Print MiB/s of the exact and near-duplicate passes on a corpus (build with --release).
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> Result<()> {
@@ -36,6 +39,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Task::GenCorpus(args) => gen_corpus::run(args),
+        Task::Bench(args) => bench::run(args),
     }
 }
 

@@ -5,7 +5,6 @@
 //! error.
 
 mod baseline;
-mod clock;
 mod commands;
 mod config_file;
 mod fix;
@@ -30,6 +29,8 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Tag localities, persons, organisations, dates and durations.
     Tag(commands::tag::TagArgs),
+    /// Run the language server over stdio (for editors).
+    Serve(commands::serve::ServeArgs),
     /// Export reviewed annotations (and suggestions) as JSONL, brat, CoNLL, W3C JSON-LD or TEI.
     Export(commands::annotations::ExportArgs),
     /// Import annotations from brat or JSONL into `.gazette/annotations`.
@@ -50,6 +51,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Tag(args) => commands::tag::run(args),
+        Command::Serve(args) => commands::serve::run(args),
         Command::Export(args) => commands::annotations::run_export(args),
         Command::Import(args) => commands::annotations::run_import(args),
     };

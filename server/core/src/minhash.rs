@@ -48,12 +48,12 @@ const PERMUTATIONS: [(u64, u64); SIGNATURE_LEN] = {
 
 /// The signature of a normalised paragraph (words separated by single spaces), or `None` when
 /// it has no words.
-pub fn signature(normalized: &str, shingle_words: usize) -> Option<Signature> {
+pub fn signature(normalized: &[u8], shingle_words: usize) -> Option<Signature> {
     let shingle_words = shingle_words.max(1);
     let word_hashes: Vec<u64> = normalized
-        .split(' ')
+        .split(|&byte| byte == b' ')
         .filter(|word| !word.is_empty())
-        .map(|word| xxhash_rust::xxh3::xxh3_64(word.as_bytes()))
+        .map(xxhash_rust::xxh3::xxh3_64)
         .collect();
     if word_hashes.is_empty() {
         return None;
@@ -109,8 +109,8 @@ mod tests {
 
     fn estimate(a: &str, b: &str) -> f64 {
         similarity(
-            &signature(&normalize(a), 2).unwrap(),
-            &signature(&normalize(b), 2).unwrap(),
+            &signature(normalize(a).as_bytes(), 2).unwrap(),
+            &signature(normalize(b).as_bytes(), 2).unwrap(),
         )
     }
 
@@ -118,7 +118,7 @@ mod tests {
     fn identical_paragraphs_have_identical_signatures() {
         let text = "Chairman Tho expressed his delight at the fruitful results of cooperation";
         assert_eq!(estimate(text, text), 1.0);
-        assert_eq!(signature("", 2), None);
+        assert_eq!(signature(b"", 2), None);
     }
 
     #[test]

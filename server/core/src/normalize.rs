@@ -61,11 +61,35 @@ pub fn is_separator(c: char) -> bool {
         )
 }
 
+/// What the normaliser needs to know about one non-ASCII character; computing it costs a few
+/// table searches, so recent characters are cached (text uses few distinct non-ASCII letters).
+#[derive(Clone, Copy)]
+struct CharInfo {
+    c: char,
+    /// Its lowercase form when that is a single character (almost always).
+    lower: Option<char>,
+    separator: bool,
+    /// False for characters that may change under NFC (combining marks, conjoining jamo...).
+    stable_under_nfc: bool,
+}
+
+const CACHE_SIZE: usize = 1024;
+
 /// A reusable normaliser: keeps its buffers between paragraphs so the hot loop does not allocate.
-#[derive(Default)]
 pub struct Normalizer {
     buffer: Vec<u8>,
     composed: String,
+    cache: Box<[Option<CharInfo>]>,
+}
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Normalizer {
+            buffer: Vec::new(),
+            composed: String::new(),
+            cache: vec![None; CACHE_SIZE].into_boxed_slice(),
+        }
+    }
 }
 
 impl Normalizer {
@@ -76,28 +100,126 @@ impl Normalizer {
 
     /// Normalises `text` and returns the normalised form and its number of words.
     pub fn normalize(&mut self, text: &str) -> (&str, u32) {
-        let words = if text.is_ascii() {
-            normalize_ascii(text.as_bytes(), &mut self.buffer)
-        } else if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-            normalize_unicode(text.chars(), &mut self.buffer)
-        } else {
-            self.composed.clear();
-            self.composed.extend(text.nfc());
-            normalize_unicode(self.composed.chars(), &mut self.buffer)
-        };
+        let words = self.normalize_into_buffer(text);
         // Only whole UTF-8 characters and ASCII spaces were written.
         let normalized = std::str::from_utf8(&self.buffer).unwrap_or_default();
         (normalized, words)
     }
 
+    /// Like [`Normalizer::normalize`] without checking the result is UTF-8 (it always is): the
+    /// hot path hashes bytes, and validating them would cost a sixth of the pass.
+    pub fn normalize_bytes(&mut self, text: &str) -> (&[u8], u32) {
+        let words = self.normalize_into_buffer(text);
+        (&self.buffer, words)
+    }
+
     /// The fingerprint and word count of `text`.
     pub fn fingerprint(&mut self, text: &str) -> (Fingerprint, u32) {
-        let (normalized, words) = self.normalize(text);
-        (
-            Fingerprint(xxhash_rust::xxh3::xxh3_64(normalized.as_bytes())),
-            words,
-        )
+        let (normalized, words) = self.normalize_bytes(text);
+        (Fingerprint(xxhash_rust::xxh3::xxh3_64(normalized)), words)
     }
+
+    fn normalize_into_buffer(&mut self, text: &str) -> u32 {
+        if text.is_ascii() {
+            return normalize_ascii(text.as_bytes(), &mut self.buffer);
+        }
+        if let Some(words) = normalize_mixed(text, &mut self.buffer, &mut self.cache, true) {
+            return words;
+        }
+        // The text holds characters that NFC may change: compose first (the rare slow path).
+        if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+            return normalize_mixed(text, &mut self.buffer, &mut self.cache, false).unwrap_or(0);
+        }
+        let mut composed = std::mem::take(&mut self.composed);
+        composed.clear();
+        composed.extend(text.nfc());
+        let words = normalize_mixed(&composed, &mut self.buffer, &mut self.cache, false);
+        self.composed = composed;
+        words.unwrap_or(0)
+    }
+}
+
+/// Normalises mixed ASCII and non-ASCII text byte by byte, decoding only non-ASCII characters.
+/// Returns `None` when `require_stable` is set and a character may change under NFC.
+fn normalize_mixed(
+    text: &str,
+    out: &mut Vec<u8>,
+    cache: &mut [Option<CharInfo>],
+    require_stable: bool,
+) -> Option<u32> {
+    let bytes = text.as_bytes();
+    out.clear();
+    out.reserve(bytes.len() + 1);
+    let mut in_word = false;
+    let mut words = 0u32;
+    let mut i = 0;
+    let mut utf8 = [0u8; 4];
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte < 0x80 {
+            let class = ASCII_CLASS[byte as usize];
+            if class != 0 {
+                words += u32::from(!in_word);
+                in_word = true;
+                out.push(class);
+            } else if in_word {
+                out.push(b' ');
+                in_word = false;
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or('\u{fffd}');
+        i += c.len_utf8();
+        let info = char_info(cache, c);
+        if require_stable && !info.stable_under_nfc {
+            return None;
+        }
+        if info.separator {
+            if in_word {
+                out.push(b' ');
+                in_word = false;
+            }
+            continue;
+        }
+        words += u32::from(!in_word);
+        in_word = true;
+        match info.lower {
+            Some(lower) => out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes()),
+            None => {
+                for lower in c.to_lowercase() {
+                    out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+                }
+            }
+        }
+    }
+    if out.last() == Some(&b' ') {
+        out.pop();
+    }
+    Some(words)
+}
+
+fn char_info(cache: &mut [Option<CharInfo>], c: char) -> CharInfo {
+    let slot = c as usize % CACHE_SIZE;
+    if let Some(info) = cache[slot] {
+        if info.c == c {
+            return info;
+        }
+    }
+    let mut lowers = c.to_lowercase();
+    let lower = match (lowers.next(), lowers.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    };
+    let info = CharInfo {
+        c,
+        lower,
+        separator: is_separator(c),
+        stable_under_nfc: unicode_normalization::char::canonical_combining_class(c) == 0
+            && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes,
+    };
+    cache[slot] = Some(info);
+    info
 }
 
 /// Normalises `text` into a new string (convenient outside hot loops).
@@ -134,7 +256,8 @@ fn normalize_ascii(bytes: &[u8], out: &mut Vec<u8>) -> u32 {
     words
 }
 
-/// The general path over already composed characters.
+/// The reference implementation over characters, kept for tests of the fast paths.
+#[cfg(test)]
 fn normalize_unicode(chars: impl Iterator<Item = char>, out: &mut Vec<u8>) -> u32 {
     out.clear();
     let mut in_word = false;
@@ -201,6 +324,27 @@ mod tests {
     }
 
     #[test]
+    fn mixed_path_agrees_with_reference() {
+        for text in [
+            "Đà Nẵng’s “Best” — YEAR…",
+            "대구 광역시, 오산!",
+            "ŁÓDŹ i Kraków: İstanbul ß",
+            "a\u{301}b",
+        ] {
+            let composed: String = text.nfc().collect();
+            let mut reference = Vec::new();
+            let words = normalize_unicode(composed.chars(), &mut reference);
+            let mut normalizer = Normalizer::new();
+            let (actual, actual_words) = normalizer.normalize_bytes(text);
+            assert_eq!(
+                (actual, actual_words),
+                (reference.as_slice(), words),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn nfd_and_nfc_agree() {
         let nfc = "Đà Nẵng và Quảng Nam";
         let nfd: String = nfc.nfd().collect();
@@ -217,6 +361,10 @@ mod tests {
         let mut slow = Vec::new();
         let fast_words = normalize_ascii(text.as_bytes(), &mut fast);
         let slow_words = normalize_unicode(text.chars(), &mut slow);
+        let mut mixed = Vec::new();
+        let mut cache = vec![None; CACHE_SIZE];
+        let mixed_words = normalize_mixed(text, &mut mixed, &mut cache, true).unwrap();
+        assert_eq!((&mixed, mixed_words), (&slow, slow_words));
         assert_eq!((fast, fast_words), (slow, slow_words));
     }
 }

@@ -74,8 +74,8 @@ impl DocumentSummary {
         let mut paragraphs = Vec::with_capacity(segmentation.paragraphs.len());
         let mut signatures = Vec::new();
         for paragraph in &segmentation.paragraphs {
-            let (normalized, words) = normalizer.normalize(&text[paragraph.range.to_usize()]);
-            let fingerprint = Fingerprint(xxhash_rust::xxh3::xxh3_64(normalized.as_bytes()));
+            let (normalized, words) = normalizer.normalize_bytes(&text[paragraph.range.to_usize()]);
+            let fingerprint = Fingerprint(xxhash_rust::xxh3::xxh3_64(normalized));
             let mut signature = NO_SIGNATURE;
             if near_enabled && words >= near.min_words.max(1) {
                 if let Some(computed) = minhash::signature(normalized, near.shingle_words as usize)
@@ -192,7 +192,65 @@ impl Hasher for PassThroughHasher {
     }
 }
 
-type Index = HashMap<u64, Vec<Occurrence>, BuildHasherDefault<PassThroughHasher>>;
+type FastMap<V> = HashMap<u64, V, BuildHasherDefault<PassThroughHasher>>;
+
+/// A multimap from a hash to occurrences, built for keys that are almost always unique: the
+/// first occurrence of a key lives inline in `first` (16 bytes, no allocation), later ones in
+/// `rest`. One `Vec` per key would cost an allocation per paragraph and per LSH band.
+#[derive(Default)]
+struct Index {
+    first: FastMap<Occurrence>,
+    rest: FastMap<Vec<Occurrence>>,
+}
+
+impl Index {
+    fn insert(&mut self, key: u64, occurrence: Occurrence) {
+        match self.first.entry(key) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(occurrence);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.rest.entry(key).or_default().push(occurrence);
+            }
+        }
+    }
+
+    /// Removes every occurrence of document `document` under `key`.
+    fn remove_document(&mut self, key: u64, document: u32) {
+        let Some(first) = self.first.get(&key).copied() else {
+            return;
+        };
+        let mut rest = self.rest.remove(&key).unwrap_or_default();
+        rest.retain(|o| o.document != document);
+        if first.document == document {
+            if rest.is_empty() {
+                self.first.remove(&key);
+                return;
+            }
+            self.first.insert(key, rest.remove(0));
+        }
+        if !rest.is_empty() {
+            self.rest.insert(key, rest);
+        }
+    }
+
+    /// The occurrences under `key`, in insertion order.
+    fn get(&self, key: u64) -> impl Iterator<Item = Occurrence> + '_ {
+        let first = self.first.get(&key).copied();
+        let rest = if first.is_some() {
+            self.rest.get(&key).map_or(&[][..], Vec::as_slice)
+        } else {
+            &[]
+        };
+        first.into_iter().chain(rest.iter().copied())
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.first.capacity() * (8 + std::mem::size_of::<Occurrence>() + 1)
+            + self.rest.capacity() * (8 + 24 + 1)
+            + self.rest.values().map(|v| v.capacity() * 8).sum::<usize>()
+    }
+}
 
 struct DocumentEntry {
     key: String,
@@ -356,14 +414,7 @@ impl Workspace {
             .flatten()
             .map(|entry| entry.summary.heap_bytes() + entry.key.capacity())
             .sum();
-        let index = |index: &Index| {
-            index.capacity() * (8 + 24 + 1)
-                + index
-                    .values()
-                    .map(|v| v.capacity() * std::mem::size_of::<Occurrence>())
-                    .sum::<usize>()
-        };
-        summaries + index(&self.exact) + index(&self.bands)
+        summaries + self.exact.heap_bytes() + self.bands.heap_bytes()
     }
 
     // Internal API for the rules.
@@ -376,12 +427,15 @@ impl Workspace {
         self.entry(id).map(|entry| &entry.summary)
     }
 
-    pub(crate) fn exact_occurrences(&self, fingerprint: Fingerprint) -> &[Occurrence] {
-        self.exact.get(&fingerprint.0).map_or(&[], Vec::as_slice)
+    pub(crate) fn exact_occurrences(
+        &self,
+        fingerprint: Fingerprint,
+    ) -> impl Iterator<Item = Occurrence> + '_ {
+        self.exact.get(fingerprint.0)
     }
 
-    pub(crate) fn band_occurrences(&self, band_key: u64) -> &[Occurrence] {
-        self.bands.get(&band_key).map_or(&[], Vec::as_slice)
+    pub(crate) fn band_occurrences(&self, band_key: u64) -> impl Iterator<Item = Occurrence> + '_ {
+        self.bands.get(band_key)
     }
 
     fn entry(&self, id: u32) -> Option<&DocumentEntry> {
@@ -418,14 +472,11 @@ impl Workspace {
                 paragraph: number as u32,
             };
             if paragraph.words > 0 {
-                self.exact
-                    .entry(paragraph.fingerprint.0)
-                    .or_default()
-                    .push(occurrence);
+                self.exact.insert(paragraph.fingerprint.0, occurrence);
             }
             if let Some(signature) = entry.summary.signature(number) {
                 for key in minhash::band_keys(signature) {
-                    self.bands.entry(key).or_default().push(occurrence);
+                    self.bands.insert(key, occurrence);
                 }
             }
         }
@@ -435,21 +486,13 @@ impl Workspace {
         let Some(entry) = self.documents[id as usize].as_ref() else {
             return;
         };
-        let remove = |index: &mut Index, key: u64| {
-            if let Some(occurrences) = index.get_mut(&key) {
-                occurrences.retain(|occurrence| occurrence.document != id);
-                if occurrences.is_empty() {
-                    index.remove(&key);
-                }
-            }
-        };
         for (number, paragraph) in entry.summary.paragraphs.iter().enumerate() {
             if paragraph.words > 0 {
-                remove(&mut self.exact, paragraph.fingerprint.0);
+                self.exact.remove_document(paragraph.fingerprint.0, id);
             }
             if let Some(signature) = entry.summary.signature(number) {
                 for key in minhash::band_keys(signature) {
-                    remove(&mut self.bands, key);
+                    self.bands.remove_document(key, id);
                 }
             }
         }
@@ -464,13 +507,12 @@ impl Workspace {
             if paragraph.words > 0 {
                 out.extend(
                     self.exact_occurrences(paragraph.fingerprint)
-                        .iter()
                         .map(|o| o.document),
                 );
             }
             if let Some(signature) = entry.summary.signature(number) {
                 for key in minhash::band_keys(signature) {
-                    out.extend(self.band_occurrences(key).iter().map(|o| o.document));
+                    out.extend(self.band_occurrences(key).map(|o| o.document));
                 }
             }
         }

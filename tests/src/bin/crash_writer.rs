@@ -8,9 +8,12 @@ use gazette_core::tag::EntityLabel;
 use gazette_core::text::TextRange;
 use gazette_store::atomic_write;
 
+/// How many annotations each version holds (the test checks the count).
+const COPIES: usize = 300;
+
 /// Builds a large annotation file; `variant` changes every annotation's status.
 pub fn version(variant: bool) -> String {
-    let text = "Đà Nẵng và Daegu. ".repeat(2000);
+    let text = "Đà Nẵng và Daegu. ".repeat(COPIES);
     let mut file = AnnotationFile::new("big.txt");
     let status = if variant {
         AnnotationStatus::Accepted

@@ -14,9 +14,10 @@ use gazette_core::annotation::export::{
     brat_annotation_conf, to_brat, to_conll, to_jsonl_line, to_tei, to_w3c,
 };
 use gazette_core::annotation::import::{from_brat, from_jsonl_line};
-use gazette_core::annotation::overlay::{SpanOrigin, apply_review};
+use gazette_core::annotation::overlay::{ReviewedSpan, SpanOrigin, apply_review};
 use gazette_core::annotation::{Annotation, AnnotationStatus, NewAnnotation};
 use gazette_core::tag::{EntitySpan, TaggingConfig, tag_document};
+pub use gazette_store::corpus_root_for;
 use gazette_store::{AnnotationStore, atomic_write};
 
 use crate::Outcome;
@@ -81,24 +82,8 @@ pub enum ImportFormat {
     Brat,
 }
 
-/// Finds the corpus root of `path`: the nearest ancestor directory with a `gazette.toml` or a
-/// `.gazette` directory, else the directory itself (or the file's directory).
-pub fn corpus_root_for(path: &Path) -> PathBuf {
-    let start = if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        path.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
-    let start = std::fs::canonicalize(&start).unwrap_or(start);
-    for ancestor in start.ancestors() {
-        if ancestor.join("gazette.toml").is_file() || ancestor.join(".gazette").is_dir() {
-            return ancestor.to_path_buf();
-        }
-    }
-    start
-}
-
-fn relative_to(root: &Path, document: &Path) -> Result<PathBuf> {
+/// The path of `document` relative to the corpus `root`.
+pub fn relative_to(root: &Path, document: &Path) -> Result<PathBuf> {
     let absolute = std::fs::canonicalize(document)
         .with_context(|| format!("cannot read {}", document.display()))?;
     absolute
@@ -118,13 +103,14 @@ fn read_text(path: &Path) -> Result<String> {
     String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} is not valid UTF-8", path.display()))
 }
 
-/// The spans of one document after review, and a warning per orphaned annotation.
-fn reviewed_spans(
+/// Applies the curators' decisions stored for `relative` over `suggestions`, warning once per
+/// orphaned annotation (kept in its file, never dropped).
+pub fn review_overlay(
     store: &AnnotationStore,
     relative: &Path,
     text: &str,
-    reviewed_only: bool,
-) -> Result<Vec<EntitySpan>> {
+    suggestions: &[EntitySpan],
+) -> Result<Vec<ReviewedSpan>> {
     let loaded = store.load(relative)?;
     let reanchored = reanchor_file(text, &loaded.file);
     for (annotation, anchoring) in reanchored
@@ -143,18 +129,28 @@ fn reviewed_spans(
             );
         }
     }
-    let suggestions = if reviewed_only {
-        Vec::new()
-    } else {
-        tag_document(text, &TaggingConfig::default()).spans
-    };
     let pairs: Vec<(&Annotation, Anchoring)> = reanchored
         .file
         .annotations
         .iter()
         .zip(reanchored.anchorings.iter().copied())
         .collect();
-    Ok(apply_review(&suggestions, &pairs)
+    Ok(apply_review(suggestions, &pairs))
+}
+
+/// The spans of one document after review (only the accepted ones with `reviewed_only`).
+fn reviewed_spans(
+    store: &AnnotationStore,
+    relative: &Path,
+    text: &str,
+    reviewed_only: bool,
+) -> Result<Vec<EntitySpan>> {
+    let suggestions = if reviewed_only {
+        Vec::new()
+    } else {
+        tag_document(text, &TaggingConfig::default()).spans
+    };
+    Ok(review_overlay(store, relative, text, &suggestions)?
         .into_iter()
         .filter(|reviewed| !reviewed_only || reviewed.origin == SpanOrigin::Accepted)
         .map(|reviewed| reviewed.span)
@@ -246,7 +242,7 @@ pub fn run_import(args: ImportArgs) -> Result<Outcome> {
     let root = std::fs::canonicalize(&args.corpus)
         .with_context(|| format!("cannot read {}", args.corpus.display()))?;
     let store = AnnotationStore::new(&root);
-    let created = crate::clock::now_rfc3339();
+    let created = gazette_store::clock::now_rfc3339();
     let mut imported: Vec<(PathBuf, Vec<EntitySpan>)> = Vec::new();
     match args.format {
         ImportFormat::Brat => {

@@ -2,4 +2,5 @@
 
 pub mod annotations;
 pub mod check;
+pub mod serve;
 pub mod tag;

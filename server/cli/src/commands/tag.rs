@@ -5,9 +5,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use gazette_core::annotation::CodePointIndex;
+use gazette_core::annotation::overlay::SpanOrigin;
 use gazette_core::gazetteer::{Gazetteer, UserGazetteer};
 use gazette_core::tag::locality::LocalityTagger;
 use gazette_core::tag::{TaggingConfig, tag_document_with};
+use gazette_store::AnnotationStore;
+
+use crate::commands::annotations::{corpus_root_for, relative_to, review_overlay};
 
 use crate::Outcome;
 
@@ -61,18 +66,30 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
             }
         };
         let tags = tag_document_with(text, &config, localities);
-        let mut to_code_points = CodePointOffsets::new(text);
-        let spans: Vec<_> = tags
-            .spans
+        // Curators' decisions stored next to the corpus override the suggestions.
+        let root = corpus_root_for(&path);
+        let reviewed = review_overlay(
+            &AnnotationStore::new(&root),
+            &relative_to(&root, &path)?,
+            text,
+            &tags.spans,
+        )?;
+        let code_points = CodePointIndex::new(text);
+        let spans: Vec<_> = reviewed
             .iter()
-            .map(|span| {
-                serde_json::json!({
-                    "start": to_code_points.convert(span.range.start as usize),
-                    "end": to_code_points.convert(span.range.end as usize),
+            .map(|reviewed| {
+                let span = &reviewed.span;
+                let mut rendered = serde_json::json!({
+                    "start": code_points.to_code_point(span.range.start as usize),
+                    "end": code_points.to_code_point(span.range.end as usize),
                     "label": span.label.as_str(),
                     "norm": span.norm,
                     "text": &text[span.range.to_usize()],
-                })
+                });
+                if reviewed.origin == SpanOrigin::Accepted {
+                    rendered["reviewed"] = serde_json::Value::Bool(true);
+                }
+                rendered
             })
             .collect();
         let line = serde_json::json!({ "doc": path.to_string_lossy(), "spans": spans });
@@ -90,31 +107,4 @@ fn load_user_tagger(path: &std::path::Path) -> Result<LocalityTagger> {
     Ok(LocalityTagger::new(
         Gazetteer::builtin().with_user_entries(user),
     ))
-}
-
-/// Converts increasing byte offsets to code-point offsets in one pass over the text.
-struct CodePointOffsets<'a> {
-    text: &'a str,
-    byte: usize,
-    code_points: usize,
-}
-
-impl<'a> CodePointOffsets<'a> {
-    fn new(text: &'a str) -> Self {
-        CodePointOffsets {
-            text,
-            byte: 0,
-            code_points: 0,
-        }
-    }
-
-    fn convert(&mut self, byte: usize) -> usize {
-        if byte < self.byte {
-            self.byte = 0;
-            self.code_points = 0;
-        }
-        self.code_points += self.text[self.byte..byte].chars().count();
-        self.byte = byte;
-        self.code_points
-    }
 }

@@ -222,6 +222,14 @@ impl AnnotationFile {
     }
 }
 
+/// The JSON Schema of annotation files (`schema/annotations.schema.json`), pretty-printed.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(AnnotationFile);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// `sha256:` followed by the hex SHA-256 of `text`.
 pub fn text_hash(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());

@@ -39,18 +39,16 @@ editor offers it as a quick fix.
 pub(crate) fn earlier_copies<'a>(
     context: &'a Context<'_>,
     index: usize,
-) -> impl Iterator<Item = &'a Occurrence> + 'a {
+) -> impl Iterator<Item = Occurrence> + 'a {
     let counts = context.counts_as_duplicate(index);
-    let occurrences = if counts {
-        context
-            .workspace
-            .exact_occurrences(context.summary.paragraphs()[index].fingerprint)
-    } else {
-        &[]
-    };
-    occurrences.iter().filter(move |o| {
-        o.document != context.id && context.workspace.entry_key(o.document) < context.key
-    })
+    context
+        .workspace
+        .exact_occurrences(context.summary.paragraphs()[index].fingerprint)
+        .filter(move |o| {
+            counts
+                && o.document != context.id
+                && context.workspace.entry_key(o.document) < context.key
+        })
 }
 
 pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
@@ -62,10 +60,9 @@ pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
             continue;
         }
         // The first copy in each other document, in corpus order.
-        let mut copies: Vec<(&str, &Occurrence)> = context
+        let mut copies: Vec<(&str, Occurrence)> = context
             .workspace
             .exact_occurrences(paragraph.fingerprint)
-            .iter()
             .filter(|o| o.document != context.id)
             .map(|o| (context.workspace.entry_key(o.document), o))
             .collect();

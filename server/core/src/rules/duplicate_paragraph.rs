@@ -51,7 +51,6 @@ pub(crate) fn first_copies(context: &Context<'_>) -> Vec<Option<u32>> {
             context
                 .workspace
                 .exact_occurrences(paragraphs[index].fingerprint)
-                .iter()
                 .filter(|o| o.document == context.id && (o.paragraph as usize) < index)
                 .map(|o| o.paragraph)
                 .min()

@@ -1,11 +1,10 @@
 //! GZ003 near-duplicate: a paragraph nearly equal to an earlier one (MinHash/LSH).
 
-use std::collections::HashSet;
-
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, RelatedLocation, Severity};
 use crate::minhash;
 use crate::registry::RuleMeta;
 use crate::rules::Context;
+use crate::workspace::Occurrence;
 
 /// The rule's metadata and documentation.
 pub const META: RuleMeta = RuleMeta {
@@ -42,6 +41,11 @@ one. It is never applied by `gazette check --fix`.
 /// At most this many similar paragraphs are listed as related locations.
 const MAX_RELATED: usize = 5;
 
+/// At most this many candidates are compared per paragraph. Boilerplate repeated with small
+/// variations in thousands of documents would otherwise make the pass quadratic; the first
+/// candidates (in indexing order) are enough to report the paragraph.
+const MAX_CANDIDATES: usize = 256;
+
 pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
     let Some(severity) = context.severity(&META) else {
         return;
@@ -55,12 +59,19 @@ pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         if paragraph.words < settings.min_words || context.is_exact_duplicate(index) {
             continue;
         }
-        let mut seen = HashSet::new();
+        let mut seen: Vec<Occurrence> = Vec::new();
         let mut similar = Vec::new();
-        for band_key in minhash::band_keys(signature) {
-            for &occurrence in workspace.band_occurrences(band_key) {
-                if !seen.insert(occurrence) {
+        'bands: for band_key in minhash::band_keys(signature) {
+            for occurrence in workspace.band_occurrences(band_key) {
+                if occurrence.document == context.id && occurrence.paragraph as usize == index {
                     continue;
+                }
+                if seen.contains(&occurrence) {
+                    continue;
+                }
+                seen.push(occurrence);
+                if seen.len() > MAX_CANDIDATES {
+                    break 'bands;
                 }
                 let other_key = workspace.entry_key(occurrence.document);
                 let earlier = (other_key, occurrence.paragraph as usize) < (context.key, index);

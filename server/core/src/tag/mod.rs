@@ -93,10 +93,12 @@ pub fn tag_document_with(
     config: &TaggingConfig,
     localities: &locality::LocalityTagger,
 ) -> DocumentTags {
-    let mut spans = temporal::tag_temporal(text, config);
+    // Dates and names share one tokenisation of the text.
+    let tokens = tokens::Tokens::new(text);
+    let mut spans = temporal::tag_temporal_in(&tokens, config);
     let localities = localities.tag(text, &spans);
     spans.extend(localities);
-    let names = names::tag_names(text, &spans, config);
+    let names = names::tag_names_in(&tokens, &spans, config);
     spans.extend(names);
     spans.sort_by(|a, b| {
         (a.range.start, std::cmp::Reverse(a.range.end), a.label).cmp(&(

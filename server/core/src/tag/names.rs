@@ -25,9 +25,17 @@ use lexicon::{Phrases, Role};
 
 /// Finds persons and organisations; `earlier` holds dates and localities already found.
 pub fn tag_names(text: &str, earlier: &[EntitySpan], config: &TaggingConfig) -> Vec<EntitySpan> {
+    tag_names_in(&Tokens::new(text), earlier, config)
+}
+
+/// [`tag_names`] over tokens the pipeline shares between taggers.
+pub(crate) fn tag_names_in(
+    tokens: &Tokens<'_>,
+    earlier: &[EntitySpan],
+    config: &TaggingConfig,
+) -> Vec<EntitySpan> {
     let _ = config;
-    let tokens = Tokens::new(text);
-    let mut context = Context::new(&tokens, earlier);
+    let mut context = Context::new(tokens, earlier);
     let organisations = organisations::find(&mut context);
     let persons = persons::find(&mut context);
     let mut spans = Vec::with_capacity(organisations.len() + persons.len());
@@ -70,6 +78,10 @@ struct Context<'a, 't> {
     taken: Vec<u8>,
     /// Token ranges (first, last) of the localities.
     localities: Vec<(usize, usize)>,
+    /// Per token: the lexicon phrases starting with its word (looked up once).
+    entries: Vec<Option<&'static [(Vec<Box<str>>, Role)]>>,
+    /// Per token: a capitalised word that can be part of a name.
+    name_words: Vec<bool>,
 }
 
 impl<'a, 't> Context<'a, 't> {
@@ -79,7 +91,25 @@ impl<'a, 't> Context<'a, 't> {
             phrases: lexicon::phrases(),
             taken: vec![0; t.len()],
             localities: Vec::new(),
+            entries: Vec::with_capacity(t.len()),
+            name_words: Vec::with_capacity(t.len()),
         };
+        for (index, token) in t.tokens.iter().enumerate() {
+            let word = token.kind == TokenKind::Word && !token.in_url();
+            context.entries.push(if word {
+                context
+                    .phrases
+                    .by_first
+                    .get(t.key(index))
+                    .map(Vec::as_slice)
+            } else {
+                None
+            });
+            context.name_words.push(
+                word && token.is_capitalised()
+                    && !context.phrases.not_name_start.contains_key(t.key(index)),
+            );
+        }
         for span in earlier {
             let flag = match span.label {
                 EntityLabel::Date | EntityLabel::Duration => IN_DATE,
@@ -127,11 +157,7 @@ impl<'a, 't> Context<'a, 't> {
     /// The longest lexicon phrase with one of `roles` starting at token `index`: its role and
     /// its number of tokens.
     fn phrase_at(&self, index: usize, roles: &[Role]) -> Option<(Role, usize)> {
-        let token = self.t.get(index)?;
-        if token.kind != TokenKind::Word || token.in_url() {
-            return None;
-        }
-        let candidates = self.phrases.by_first.get(self.t.key(index).as_ref())?;
+        let candidates = (*self.entries.get(index)?)?;
         candidates
             .iter()
             .filter(|(_, role)| roles.contains(role))
@@ -141,7 +167,7 @@ impl<'a, 't> Context<'a, 't> {
                     self.t
                         .get(at)
                         .is_some_and(|t| t.kind == TokenKind::Word && !t.newline_before())
-                        && self.t.key(at).as_ref() == word.as_ref()
+                        && self.t.key(at) == word.as_ref()
                 })
             })
             .map(|(words, role)| (*role, words.len()))
@@ -149,10 +175,7 @@ impl<'a, 't> Context<'a, 't> {
 
     /// A capitalised word that can be part of a name.
     fn is_name_word(&self, index: usize) -> bool {
-        self.t
-            .get(index)
-            .is_some_and(|t| t.kind == TokenKind::Word && t.is_capitalised() && !t.in_url())
-            && !self.t.is_word_in(index, lexicon::NOT_NAME_START)
+        self.name_words.get(index).copied().unwrap_or(false)
     }
 
     /// `word-word` with no spaces (`Jung-ki`, `Viet Nam-Laos`): the hyphen at `index` joins.

@@ -131,8 +131,12 @@ impl TemporalAnalysis {
 
 /// Finds dates and durations as the pipeline's common spans.
 pub fn tag_temporal(text: &str, config: &TaggingConfig) -> Vec<EntitySpan> {
-    let tokens = Tokens::new(text);
-    analyse_tokens(&tokens, config)
+    tag_temporal_in(&Tokens::new(text), config)
+}
+
+/// [`tag_temporal`] over tokens the pipeline shares between taggers.
+pub(crate) fn tag_temporal_in(tokens: &Tokens<'_>, config: &TaggingConfig) -> Vec<EntitySpan> {
+    analyse_tokens(tokens, config)
         .mentions
         .into_iter()
         .map(|mention| EntitySpan {
@@ -325,7 +329,7 @@ fn detect_dct<'m>(
             .any(|&ch| tokens.is_punct(m.last + 1, ch));
         let dateline = lines_seen <= FIRST_LINES
             && before.len() >= 2
-            && before.last().is_some_and(|k| k == ",")
+            && before.last().is_some_and(|k| *k == ",")
             && (line_start..m.first - 1).all(|i| tokens.tokens[i].is_all_caps())
             && dash_after;
         if cue || alone || dateline {

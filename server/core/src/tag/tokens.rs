@@ -41,6 +41,9 @@ const SPACE_BEFORE: u8 = 4;
 const NEWLINE_BEFORE: u8 = 8;
 const IN_URL: u8 = 16;
 const NON_ASCII: u8 = 32;
+const HAS_MARK: u8 = 64;
+/// Some letter is upper case (not only the first).
+const HAS_UPPER: u8 = 128;
 
 impl Token {
     /// The first letter is upper case (`Da`, `DA`, `Đà`).
@@ -73,7 +76,15 @@ impl Token {
 pub(crate) struct Tokens<'a> {
     pub text: &'a str,
     pub tokens: Vec<Token>,
+    /// The lexicon key of each token (borrowed from the text unless it had to be lower-cased
+    /// or composed), computed once because every rule looks words up.
+    keys: Vec<(u32, u32)>,
+    /// Lower-cased or composed keys, back to back; a key range with the high bit of its start
+    /// set points here instead of into the text.
+    lowered: String,
 }
+
+const IN_LOWERED: u32 = 1 << 31;
 
 impl<'a> Tokens<'a> {
     /// Splits `text` into tokens in one pass.
@@ -151,7 +162,33 @@ impl<'a> Tokens<'a> {
                 flags,
             });
         }
-        Tokens { text, tokens }
+        let mut keys = Vec::with_capacity(tokens.len());
+        let mut lowered = String::new();
+        for token in &tokens {
+            let word = &text[token.start as usize..token.end as usize];
+            let borrowed = (token.start, token.end);
+            // A word without combining marks is taken as composed, one without capitals as
+            // lower case: most words are their own key and cost nothing.
+            if token.kind != TokenKind::Word || token.flags & (HAS_UPPER | HAS_MARK) == 0 {
+                keys.push(borrowed);
+                continue;
+            }
+            let start = lowered.len() as u32 | IN_LOWERED;
+            if token.flags & HAS_MARK != 0 {
+                lowered.push_str(&lexicon_key(word, true));
+            } else if token.flags & NON_ASCII == 0 {
+                lowered.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                lowered.extend(word.chars().flat_map(char::to_lowercase));
+            }
+            keys.push((start, lowered.len() as u32));
+        }
+        Tokens {
+            text,
+            tokens,
+            keys,
+            lowered,
+        }
     }
 
     /// The text of token `index`.
@@ -171,11 +208,13 @@ impl<'a> Tokens<'a> {
     }
 
     /// The lexicon key of token `index`: NFC and lower case.
-    pub fn key(&self, index: usize) -> Cow<'a, str> {
-        lexicon_key(
-            self.text_of(index),
-            self.tokens[index].flags & NON_ASCII != 0,
-        )
+    pub fn key(&self, index: usize) -> &str {
+        let (start, end) = self.keys[index];
+        if start & IN_LOWERED != 0 {
+            &self.lowered[(start & !IN_LOWERED) as usize..end as usize]
+        } else {
+            &self.text[start as usize..end as usize]
+        }
     }
 
     /// True when token `index` is the punctuation character `ch`.
@@ -191,10 +230,7 @@ impl<'a> Tokens<'a> {
     /// True when token `index` is a word whose key is one of `words`.
     pub fn is_word_in(&self, index: usize, words: &[&str]) -> bool {
         match self.tokens.get(index) {
-            Some(token) if token.kind == TokenKind::Word => {
-                let key = self.key(index);
-                words.contains(&key.as_ref())
-            }
+            Some(token) if token.kind == TokenKind::Word => words.contains(&self.key(index)),
             _ => false,
         }
     }
@@ -212,7 +248,52 @@ impl<'a> Tokens<'a> {
 
 /// True for characters that make up words: letters of any script and combining marks (NFD).
 fn is_word_char(ch: char) -> bool {
-    ch.is_alphabetic() || (!ch.is_ascii() && is_combining_mark(ch))
+    letter_class(ch) != LetterClass::None
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LetterClass {
+    None,
+    Lower,
+    Upper,
+    /// A letter without case (Hangul, CJK).
+    Caseless,
+    /// A combining mark (NFD text).
+    Mark,
+}
+
+/// Classifies a character for the tokenizer, with fast paths for the Latin letters of
+/// Vietnamese and Polish and for Hangul, which make up most non-ASCII text in the corpora.
+fn letter_class(ch: char) -> LetterClass {
+    let code = ch as u32;
+    let latin = (0xC0..=0x24F).contains(&code) && code != 0xD7 && code != 0xF7;
+    if latin || (0x1E00..=0x1EFF).contains(&code) {
+        // In these blocks upper and lower case mostly alternate; ask only for the rare ones.
+        return if ch.is_uppercase() {
+            LetterClass::Upper
+        } else {
+            LetterClass::Lower
+        };
+    }
+    if (0xAC00..=0xD7A3).contains(&code) {
+        return LetterClass::Caseless;
+    }
+    if (0x300..=0x36F).contains(&code) {
+        return LetterClass::Mark;
+    }
+    if ch.is_alphabetic() {
+        if ch.is_uppercase() {
+            LetterClass::Upper
+        } else if ch.is_lowercase() {
+            LetterClass::Lower
+        } else {
+            LetterClass::Caseless
+        }
+    } else if !ch.is_ascii() && is_combining_mark(ch) {
+        LetterClass::Mark
+    } else {
+        LetterClass::None
+    }
 }
 
 /// Scans a word from `start`; returns its end and its case flags.
@@ -250,24 +331,29 @@ fn scan_word(text: &str, start: usize) -> (usize, u8) {
             position += ch.len_utf8();
             continue;
         }
-        if !is_word_char(ch) {
-            break;
+        let class = letter_class(ch);
+        match class {
+            LetterClass::None => break,
+            LetterClass::Mark => flags |= HAS_MARK,
+            LetterClass::Upper | LetterClass::Lower | LetterClass::Caseless => {
+                letters += 1;
+                if class == LetterClass::Upper {
+                    upper += 1;
+                    if first {
+                        flags |= CAPITALISED;
+                    }
+                }
+                first = false;
+            }
         }
         flags |= NON_ASCII;
-        if ch.is_alphabetic() {
-            letters += 1;
-            if ch.is_uppercase() {
-                upper += 1;
-                if first {
-                    flags |= CAPITALISED;
-                }
-            }
-            first = false;
-        }
         position += ch.len_utf8();
     }
     if letters >= 2 && upper == letters {
         flags |= ALL_CAPS;
+    }
+    if upper > 0 {
+        flags |= HAS_UPPER;
     }
     (position, flags)
 }
@@ -290,6 +376,12 @@ pub(crate) fn lexicon_key(word: &str, non_ascii: bool) -> Cow<'_, str> {
         if word.bytes().any(|b| b.is_ascii_uppercase()) {
             return Cow::Owned(word.to_ascii_lowercase());
         }
+        return Cow::Borrowed(word);
+    }
+    // Most words of NFC text are already keys: check before building anything.
+    let composed = unicode_normalization::is_nfc_quick(word.chars())
+        == unicode_normalization::IsNormalized::Yes;
+    if composed && !word.chars().any(char::is_uppercase) {
         return Cow::Borrowed(word);
     }
     Cow::Owned(word.nfc().flat_map(char::to_lowercase).collect())

@@ -329,7 +329,7 @@ pub(crate) const HANGUL_HEAD_SUFFIXES: &[&str] = &[
 ];
 
 /// Capitalised words that begin sentences and never begin a name.
-pub(crate) const NOT_NAME_START: &[&str] = &[
+const NOT_NAME_START: &[&str] = &[
     "the",
     "a",
     "an",
@@ -414,6 +414,7 @@ pub(crate) struct Phrases {
     pub by_first: Lexicon<Vec<(Vec<Box<str>>, Role)>>,
     pub vietnamese_surnames: Lexicon<()>,
     pub korean_surnames: Lexicon<()>,
+    pub not_name_start: Lexicon<()>,
 }
 
 /// The phrase table, built once.
@@ -449,6 +450,7 @@ pub(crate) fn phrases() -> &'static Phrases {
             by_first,
             vietnamese_surnames: set(VIETNAMESE_SURNAMES),
             korean_surnames: set(KOREAN_SURNAMES),
+            not_name_start: set(NOT_NAME_START),
         }
     })
 }

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::tag::tokens::LexiconHasher;
+
 use super::lexicon::{self, Role};
 use super::{Context, IN_DATE, IN_LOCALITY, IN_ORGANISATION, IN_PERSON, Name};
 use crate::tag::tokens::{TokenKind, slug};
@@ -275,7 +277,7 @@ fn hangul_organisation(context: &Context<'_, '_>, index: usize) -> Option<(usize
 /// `Ủy ban Nhân dân`), and acronyms given in brackets after a name, anywhere in the document.
 fn acronyms(context: &Context<'_, '_>, organisations: &[Name]) -> Vec<Name> {
     let t = context.t;
-    let mut known: HashMap<String, Option<String>> = HashMap::new();
+    let mut known: HashMap<String, Option<String>, LexiconHasher> = HashMap::default();
     let mut add = |acronym: String, norm: &str| {
         if acronym.chars().count() < 2 {
             return;

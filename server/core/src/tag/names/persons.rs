@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::tag::tokens::LexiconHasher;
+
 use super::lexicon::Role;
 use super::{Context, IN_DATE, IN_LOCALITY, IN_ORGANISATION, IN_PERSON, Name};
 use crate::tag::tokens::{TokenKind, slug};
@@ -61,21 +63,31 @@ pub(super) fn find(context: &mut Context<'_, '_>) -> Vec<Name> {
         }
     }
     // Full names seen once are names everywhere.
-    let full: Vec<Vec<String>> = found
-        .iter()
-        .filter(|n| word_indices(context, n.first, n.last).len() >= 2)
-        .map(|n| keys(context, n.first, n.last))
-        .collect();
-    for index in 0..context.t.len() {
-        for words in &full {
-            let last = index + words.len() - 1;
-            if (index..=last).all(|i| !context.is_taken(i, BLOCKING))
-                && keys_match(context, index, words)
-                && !context.is_name_word(last + 1)
-                && (index == 0 || !context.is_name_word(index - 1))
-            {
-                found.push(context.name(index, last));
-                context.mark(index, last, IN_PERSON);
+    let mut full: HashMap<String, Vec<Vec<String>>, LexiconHasher> = HashMap::default();
+    for name in &found {
+        if word_indices(context, name.first, name.last).len() >= 2 {
+            let words = keys(context, name.first, name.last);
+            let list = full.entry(words[0].clone()).or_default();
+            if !list.contains(&words) {
+                list.push(words);
+            }
+        }
+    }
+    if !full.is_empty() {
+        for index in 0..context.t.len() {
+            let Some(candidates) = full.get(context.t.key(index)) else {
+                continue;
+            };
+            for words in candidates {
+                let last = index + words.len() - 1;
+                if (index..=last).all(|i| !context.is_taken(i, BLOCKING))
+                    && keys_match(context, index, words)
+                    && !context.is_name_word(last + 1)
+                    && (index == 0 || !context.is_name_word(index - 1))
+                {
+                    found.push(context.name(index, last));
+                    context.mark(index, last, IN_PERSON);
+                }
             }
         }
     }
@@ -93,13 +105,13 @@ fn word_indices(context: &Context<'_, '_>, first: usize, last: usize) -> Vec<usi
 
 fn keys(context: &Context<'_, '_>, first: usize, last: usize) -> Vec<String> {
     (first..=last)
-        .map(|i| context.t.key(i).into_owned())
+        .map(|i| context.t.key(i).to_owned())
         .collect()
 }
 
 fn keys_match(context: &Context<'_, '_>, index: usize, words: &[String]) -> bool {
     words.iter().enumerate().all(|(k, word)| {
-        context.t.get(index + k).is_some() && context.t.key(index + k).as_ref() == word.as_str()
+        context.t.get(index + k).is_some() && context.t.key(index + k) == word.as_str()
     })
 }
 
@@ -201,10 +213,19 @@ fn name_run(context: &Context<'_, '_>, index: usize) -> Option<usize> {
 /// romanised Korean one (surname + a two-syllable given name).
 fn name_shape(context: &Context<'_, '_>, index: usize) -> Option<(usize, usize)> {
     let t = context.t;
+    if !context.is_name_word(index) {
+        return None;
+    }
     if index > 0 && (context.is_name_word(index - 1) || context.is_joining_hyphen(index - 1)) {
         return None;
     }
     if index > 0 && t.is_word_in(index - 1, PLACE_WORDS) {
+        return None;
+    }
+    let first_key = t.key(index);
+    let vietnamese_surname = context.phrases.vietnamese_surnames.contains_key(first_key);
+    let korean_surname = context.phrases.korean_surnames.contains_key(first_key);
+    if !vietnamese_surname && !korean_surname {
         return None;
     }
     let last = name_run(context, index)?;
@@ -215,20 +236,13 @@ fn name_shape(context: &Context<'_, '_>, index: usize) -> Option<(usize, usize)>
         .into_iter()
         .map(|i| slug(t.text_of(i)))
         .collect();
-    let first_key = t.key(index);
     if t.is_word_in(last + 1, PLACE_WORDS) {
         return None;
     }
     let vietnamese = (3..=4).contains(&words.len())
-        && context
-            .phrases
-            .vietnamese_surnames
-            .contains_key(first_key.as_ref())
+        && context.phrases.vietnamese_surnames.contains_key(first_key)
         && words.iter().all(|w| is_vietnamese_syllable(w));
-    let korean = context
-        .phrases
-        .korean_surnames
-        .contains_key(first_key.as_ref())
+    let korean = context.phrases.korean_surnames.contains_key(first_key)
         && is_korean_given_name(&words[1..]);
     (vietnamese || korean).then_some((index, last))
 }
@@ -287,7 +301,7 @@ fn split_syllable(syllable: &str, initials: &[&str], vowels: &[&str], finals: &[
 /// tagged only when it stands alone (not inside a longer capitalised run or a locality).
 fn link_short_mentions(context: &mut Context<'_, '_>, found: &mut Vec<Name>) {
     let t = context.t;
-    let mut short: HashMap<String, Option<String>> = HashMap::new();
+    let mut short: HashMap<String, Option<String>, LexiconHasher> = HashMap::default();
     for name in found.iter() {
         let words = word_indices(context, name.first, name.last);
         if words.len() < 2 {
@@ -297,14 +311,14 @@ fn link_short_mentions(context: &mut Context<'_, '_>, found: &mut Vec<Name>) {
         let korean = context
             .phrases
             .korean_surnames
-            .contains_key(t.key(words[0]).as_ref())
+            .contains_key(t.key(words[0]))
             && slugs[1..].iter().all(|s| is_korean_syllable(s));
         let key_word = if korean {
             words[0]
         } else {
             words[words.len() - 1]
         };
-        let key = t.key(key_word).into_owned();
+        let key = t.key(key_word).to_owned();
         let entry = short.entry(key).or_insert_with(|| Some(name.norm.clone()));
         if entry.as_deref() != Some(name.norm.as_str()) {
             *entry = None;
@@ -313,10 +327,13 @@ fn link_short_mentions(context: &mut Context<'_, '_>, found: &mut Vec<Name>) {
     // Titled one-word names take the norm of the full name they abbreviate.
     for name in found.iter_mut() {
         if name.first == name.last
-            && let Some(Some(norm)) = short.get(t.key(name.first).as_ref())
+            && let Some(Some(norm)) = short.get(t.key(name.first))
         {
             name.norm = norm.clone();
         }
+    }
+    if short.is_empty() {
+        return;
     }
     let mut extra = Vec::new();
     for index in 0..t.len() {
@@ -330,7 +347,7 @@ fn link_short_mentions(context: &mut Context<'_, '_>, found: &mut Vec<Name>) {
         if !alone {
             continue;
         }
-        if let Some(Some(norm)) = short.get(t.key(index).as_ref()) {
+        if let Some(Some(norm)) = short.get(t.key(index)) {
             extra.push(Name {
                 first: index,
                 last: index,

@@ -105,7 +105,7 @@ impl Grammar<'_, '_> {
         if token.kind != TokenKind::Word {
             return None;
         }
-        self.words.get(self.t.key(index).as_ref())
+        self.words.get(self.t.key(index))
     }
 
     fn is_kind(&self, index: usize, kind: TokenKind) -> bool {
@@ -709,6 +709,10 @@ impl Grammar<'_, '_> {
     // ----- Rules starting at a word -----
 
     fn word(&self, index: usize) -> Step {
+        // Every rule starts at a word of the lexicon: one lookup settles most words.
+        if self.info(index).is_none() {
+            return Step::Nothing;
+        }
         let key = self.t.key(index);
         match key.as_ref() {
             "ngày" => return self.vietnamese_day(index).unwrap_or(Step::Nothing),
@@ -751,16 +755,20 @@ impl Grammar<'_, '_> {
 
     /// `the same year`, `cùng năm`, `tego samego roku`.
     fn same_year(&self, index: usize) -> Option<Step> {
+        let first = self.t.key(index);
         for &(phrase, offset) in lexicon::SAME_YEAR_PHRASES {
-            let words: Vec<&str> = phrase.split(' ').collect();
-            if words
-                .iter()
-                .enumerate()
-                .all(|(k, word)| self.word_is(index + k, &[word]))
-            {
+            if !phrase.starts_with(first) {
+                continue;
+            }
+            let mut length = 0;
+            let matched = phrase.split(' ').enumerate().all(|(k, word)| {
+                length = k + 1;
+                self.word_is(index + k, &[word])
+            });
+            if matched {
                 return Some(Step::Match(Match {
                     first: index,
-                    last: index + words.len() - 1,
+                    last: index + length - 1,
                     found: Found::SameYear { offset },
                 }));
             }

@@ -38,6 +38,8 @@ pub(crate) struct WordInfo {
     pub month: Option<(u8, MonthForm)>,
     pub unit: Option<Unit>,
     pub number: Option<u8>,
+    /// The word starts a rule of its own (`the past ...`, `the same year`).
+    pub trigger: bool,
 }
 
 /// English, Polish (nominative, genitive, locative) month names and abbreviations.
@@ -342,6 +344,17 @@ pub(crate) fn words() -> &'static Lexicon<WordInfo> {
         }
         for &(word, number) in NUMBER_WORDS {
             words.entry(key(word)).or_default().number = Some(number);
+        }
+        let phrase_starts = SAME_YEAR_PHRASES
+            .iter()
+            .filter_map(|(phrase, _)| phrase.split(' ').next());
+        for word in DURATION_PREFIXES
+            .iter()
+            .copied()
+            .chain(phrase_starts)
+            .chain(["the"])
+        {
+            words.entry(key(word)).or_default().trigger = true;
         }
         words
     })

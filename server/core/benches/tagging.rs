@@ -1,0 +1,76 @@
+//! Throughput of the entity taggers (dates, localities, persons, organisations) on one core.
+//!
+//! Run with `cargo bench -p gazette-core --bench tagging`. The corpus is the five seed articles
+//! of `examples/sample-corpus`, repeated to about 8 MB, tagged one document at a time on one
+//! thread, as the language server and `gazette tag` do. Prints MB/s for each tagger alone and
+//! for the whole pipeline (`tag_document`); the target is at least 50 MB/s for the pipeline.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use gazette_core::tag::{TaggingConfig, names, tag_document, temporal};
+
+fn main() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/sample-corpus");
+    let mut seeds: Vec<String> = std::fs::read_dir(&root)
+        .expect("examples/sample-corpus")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+        .map(|path| std::fs::read_to_string(path).expect("seed text"))
+        .collect();
+    seeds.sort();
+    let target_bytes = 8 << 20;
+    let mut documents = Vec::new();
+    let mut total = 0usize;
+    while total < target_bytes {
+        for seed in &seeds {
+            total += seed.len();
+            documents.push(seed.clone());
+        }
+    }
+    let config = TaggingConfig::default();
+    let earlier: Vec<_> = documents
+        .iter()
+        .map(|doc| temporal::tag_temporal(doc, &config))
+        .collect();
+    println!(
+        "corpus: {} documents, {:.1} MB (seed articles repeated)",
+        documents.len(),
+        total as f64 / 1e6
+    );
+    measure("temporal::tag_temporal", total, || {
+        for doc in &documents {
+            black_box(temporal::tag_temporal(doc, &config));
+        }
+    });
+    measure("names::tag_names", total, || {
+        for (doc, earlier) in documents.iter().zip(&earlier) {
+            black_box(names::tag_names(doc, earlier, &config));
+        }
+    });
+    measure("tag_document (all taggers)", total, || {
+        for doc in &documents {
+            black_box(tag_document(doc, &config));
+        }
+    });
+}
+
+/// Runs `work` once to warm up, then repeatedly for about two seconds; prints the best run.
+fn measure(name: &str, bytes: usize, mut work: impl FnMut()) {
+    work();
+    let mut best = Duration::MAX;
+    let started = Instant::now();
+    let mut runs = 0;
+    while runs < 3 || (started.elapsed() < Duration::from_secs(2) && runs < 20) {
+        let run = Instant::now();
+        work();
+        best = best.min(run.elapsed());
+        runs += 1;
+    }
+    println!(
+        "{name:32} {:8.1} MB/s  (best of {runs} runs, {:.1} ms per pass)",
+        bytes as f64 / 1e6 / best.as_secs_f64(),
+        best.as_secs_f64() * 1e3
+    );
+}

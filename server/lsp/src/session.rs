@@ -1,0 +1,147 @@
+//! The shared session: the document state, the analysis results and the handle to the client,
+//! shared by the ordered service layer, the handlers, the analysis worker and the indexer.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
+
+use tokio::sync::{Notify, watch};
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::MessageType;
+
+use crate::analysis::{Analysis, Analyzed};
+use crate::settings::LogLevel;
+use crate::state::{DocumentKey, State};
+
+/// Everything the server knows, shared behind an `Arc`.
+pub struct Session {
+    /// The connection back to the editor.
+    pub client: Client,
+    /// Documents, roots and settings; mutated in wire order (see [`crate::state`]).
+    state: Mutex<State>,
+    /// The core's incremental workspaces; touched only by the analysis worker.
+    pub(crate) analysis: Mutex<Analysis>,
+    /// The latest analysis of every document, read by request handlers.
+    results: RwLock<HashMap<DocumentKey, Arc<Analyzed>>>,
+    /// Wakes the analysis worker when documents become dirty.
+    pub(crate) wake: Notify,
+    /// Bumped after every analysis batch, so that requests can wait for fresh results.
+    pub(crate) epoch: watch::Sender<u64>,
+    shut_down: AtomicBool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A session with no documents yet.
+    pub fn new(client: Client) -> Session {
+        Session {
+            client,
+            state: Mutex::new(State::default()),
+            analysis: Mutex::new(Analysis::default()),
+            results: RwLock::new(HashMap::new()),
+            wake: Notify::new(),
+            epoch: watch::channel(0).0,
+            shut_down: AtomicBool::new(false),
+        }
+    }
+
+    /// Locks the state. A panic while the lock was held (a bug) must not take the whole server
+    /// down with poisoned locks, so poisoning is ignored: the state is plain data and stays usable.
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Reads the analysis results.
+    pub fn results(&self) -> RwLockReadGuard<'_, HashMap<DocumentKey, Arc<Analyzed>>> {
+        self.results
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The latest analysis of one document.
+    pub fn analyzed(&self, key: &str) -> Option<Arc<Analyzed>> {
+        self.results().get(key).cloned()
+    }
+
+    pub(crate) fn results_mut(
+        &self,
+    ) -> std::sync::RwLockWriteGuard<'_, HashMap<DocumentKey, Arc<Analyzed>>> {
+        self.results
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn analysis(&self) -> MutexGuard<'_, Analysis> {
+        self.analysis
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Marks the session as over: the worker and the indexer stop at their next step.
+    pub fn shut_down(&self) {
+        self.shut_down.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    /// True once the session is over.
+    pub fn is_shut_down(&self) -> bool {
+        self.shut_down.load(Ordering::SeqCst)
+    }
+
+    /// Logs to stderr and, at or above the configured level, to the editor's output.
+    pub fn log(self: &Arc<Self>, message_type: MessageType, message: String) {
+        match message_type {
+            MessageType::ERROR => tracing::error!("{message}"),
+            MessageType::WARNING => tracing::warn!("{message}"),
+            MessageType::INFO => tracing::info!("{message}"),
+            _ => tracing::debug!("{message}"),
+        }
+        let threshold = self.state().settings.log_level;
+        if LogLevel::of_message_type(message_type) > threshold || threshold == LogLevel::Off {
+            return;
+        }
+        // The notification is sent from a task: the caller may be the synchronous service
+        // layer, which must not wait on the client.
+        let session = Arc::clone(self);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                session.client.log_message(message_type, message).await;
+            });
+        }
+    }
+
+    /// Waits (up to `timeout`) until the analysis has caught up with the current text of `key`,
+    /// so that pull requests answer about the text the editor sees. Returns the latest results
+    /// either way.
+    pub async fn fresh_analysis(
+        &self,
+        key: &str,
+        timeout: std::time::Duration,
+    ) -> Option<Arc<Analyzed>> {
+        let mut epochs = self.epoch.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let current_generation = self.state().documents.get(key).map(|d| d.generation);
+            let analyzed = self.analyzed(key);
+            let fresh = match (current_generation, &analyzed) {
+                (Some(generation), Some(analyzed)) => analyzed.generation >= generation,
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+            if fresh || self.is_shut_down() {
+                return analyzed;
+            }
+            match tokio::time::timeout_at(deadline, epochs.changed()).await {
+                Ok(Ok(())) => continue,
+                _ => return self.analyzed(key),
+            }
+        }
+    }
+}
