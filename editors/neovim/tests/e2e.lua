@@ -318,6 +318,29 @@ H.run(function()
     end
   end)
 
+  H.check(":GazetteExportAnnotations writes the export (server command or CLI)", function()
+    local out = workspace .. "/export-test"
+    vim.api.nvim_win_set_buf(0, article)
+    vim.cmd("GazetteExportAnnotations jsonl " .. vim.fn.fnameescape(out))
+    H.truthy(vim.wait(30000, function()
+      return vim.fn.filereadable(out .. "/annotations.jsonl") == 1
+    end, 50), "annotations.jsonl in " .. out .. ": " .. vim.inspect(vim.fn.glob(out .. "/*", false, true)))
+    local first = vim.fn.json_decode(vim.fn.readfile(out .. "/annotations.jsonl")[1])
+    H.truthy(type(first) == "table" and first.text ~= nil, "a JSONL record with the document text")
+  end)
+
+  if gazette.resolve_server_command(client, "acceptAllSuggestions") ~= nil then
+    H.check(":GazetteAcceptAllSuggestions LOC stores accepted annotations", function()
+      vim.api.nvim_win_set_buf(0, article)
+      vim.cmd("GazetteAcceptAllSuggestions LOC")
+      H.truthy(vim.wait(10000, function()
+        return #vim.fn.glob(workspace .. "/.gazette/annotations/**", false, true) > 0
+      end, 50), "an annotation file under .gazette/annotations")
+    end)
+  else
+    H.pending("accept all suggestions", "the server does not advertise gazette.review.acceptAll")
+  end
+
   vim.notify = notify
   for _, running in ipairs(gazette.clients()) do
     running.stop()
