@@ -318,7 +318,7 @@ fn sarif_has_the_2_1_0_structure() {
     let run0 = &log["runs"][0];
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["GZ001", "GZ002", "GZ003", "GZ004", "GZ900"]);
+    assert_eq!(ids, ["GZ001", "GZ002", "GZ003", "GZ004", "GZ900", "GZ901"]);
     for rule in rules {
         assert!(rule["helpUri"].as_str().unwrap().starts_with("https://"));
         assert!(rule["shortDescription"]["text"].is_string());

@@ -67,9 +67,18 @@ async fn initialize_announces_capabilities() {
         {
           "codeActionProvider": {
             "codeActionKinds": [
-              "quickfix"
+              "quickfix",
+              "refactor.gazette.review"
             ],
             "resolveProvider": false
+          },
+          "executeCommandProvider": {
+            "commands": [
+              "gazette.review.decide",
+              "gazette.review.acceptAll",
+              "gazette.review.delete",
+              "gazette.review.reattach"
+            ]
           },
           "experimental": {
             "gazette": {

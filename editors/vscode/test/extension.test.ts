@@ -10,9 +10,9 @@ import { COMMANDS } from "../src/commands";
 import { fake, installFakeVscode, resetFake } from "./fakeVscode";
 
 installFakeVscode();
-// Loaded after the fake is installed.
+// The esbuild bundle (what the .vsix ships), loaded after the fake is installed.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const extension = require("../src/extension") as typeof import("../src/extension");
+const extension = require("../../dist/extension.js") as typeof import("../src/extension");
 
 function context() {
   return { subscriptions: [] as { dispose(): void }[], extensionPath: path.join(os.tmpdir(), "no-such-extension") };

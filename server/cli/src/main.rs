@@ -5,7 +5,6 @@
 //! error.
 
 mod baseline;
-mod clock;
 mod commands;
 mod config_file;
 mod fix;

@@ -37,12 +37,13 @@ impl RuleMeta {
 }
 
 /// Every rule, in code order.
-pub const RULES: [&RuleMeta; 5] = [
+pub const RULES: [&RuleMeta; 6] = [
     &rules::duplicate_paragraph::META,
     &rules::cross_document_duplicate::META,
     &rules::near_duplicate::META,
     &rules::lone_punctuation::META,
     &rules::unreadable_document::META,
+    &rules::orphaned_annotation::META,
 ];
 
 /// The rule with this code (`GZ001`, case-insensitive) or name (`duplicate-paragraph`).

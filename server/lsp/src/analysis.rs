@@ -408,7 +408,9 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
                     None => continue,
                 },
             };
-            let diagnostics = analysis.diagnostics(key);
+            let mut diagnostics = analysis.diagnostics(key);
+            // Curators' decisions whose text is gone are findings too (GZ901).
+            diagnostics.extend(crate::review::orphan_diagnostics(&uri, &text));
             let lsp_diagnostics: Vec<lsp::Diagnostic> = diagnostics
                 .iter()
                 .map(|diagnostic| {

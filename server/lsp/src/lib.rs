@@ -18,6 +18,7 @@ pub mod convert;
 pub mod ext;
 pub mod handlers;
 pub mod indexer;
+pub mod review;
 pub mod session;
 pub mod settings;
 pub mod state;
@@ -108,6 +109,10 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         handlers::code_action::handle(&self.session, params).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        handlers::execute_command::handle(&self.session, params).await
     }
 }
 

@@ -6,11 +6,12 @@
 //! tagging) lives in each root's `gazette.toml`, shared with `gazette check` so that the editor
 //! and CI agree.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::MessageType;
 
 /// All settings, in the JSON shape editors send (camelCase, every field optional).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Settings {
     /// Milliseconds to wait after a change before analysing, so that a burst of keystrokes
@@ -42,7 +43,7 @@ impl Default for Settings {
 }
 
 /// Settings of the inlay hints.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct InlayHintSettings {
     /// Show hints at all.
@@ -64,7 +65,7 @@ impl Default for InlayHintSettings {
 }
 
 /// How diagnostics are delivered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum DiagnosticsMode {
     /// Pull when the client supports `textDocument/diagnostic`, push otherwise.
@@ -77,7 +78,9 @@ pub enum DiagnosticsMode {
 }
 
 /// Levels of `window/logMessage`, from the most to the least severe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum LogLevel {
     /// Nothing is forwarded.

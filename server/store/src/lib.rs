@@ -10,6 +10,8 @@
 //! This crate exists because the core may not do IO while both front ends (the CLI and the
 //! language server) must persist annotations in exactly the same way.
 
+pub mod clock;
+
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -220,6 +222,24 @@ impl AnnotationStore {
         }
         Err(last_conflict.expect("the loop ran at least once"))
     }
+}
+
+/// Finds the corpus root of `path`: the nearest ancestor directory holding a `gazette.toml` or a
+/// `.gazette` directory, else the directory itself (or the file's directory). The CLI and the
+/// language server agree on where a document's annotations live through this one function.
+pub fn corpus_root_for(path: &Path) -> PathBuf {
+    let start = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let start = fs::canonicalize(&start).unwrap_or(start);
+    for ancestor in start.ancestors() {
+        if ancestor.join("gazette.toml").is_file() || ancestor.join(".gazette").is_dir() {
+            return ancestor.to_path_buf();
+        }
+    }
+    start
 }
 
 /// Replaces `path` with `bytes` atomically: a temporary file in the same directory is written,

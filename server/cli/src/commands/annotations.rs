@@ -17,6 +17,7 @@ use gazette_core::annotation::import::{from_brat, from_jsonl_line};
 use gazette_core::annotation::overlay::{ReviewedSpan, SpanOrigin, apply_review};
 use gazette_core::annotation::{Annotation, AnnotationStatus, NewAnnotation};
 use gazette_core::tag::{EntitySpan, TaggingConfig, tag_document};
+pub use gazette_store::corpus_root_for;
 use gazette_store::{AnnotationStore, atomic_write};
 
 use crate::Outcome;
@@ -79,23 +80,6 @@ pub enum ImportFormat {
     Jsonl,
     /// brat `.ann` files.
     Brat,
-}
-
-/// Finds the corpus root of `path`: the nearest ancestor directory with a `gazette.toml` or a
-/// `.gazette` directory, else the directory itself (or the file's directory).
-pub fn corpus_root_for(path: &Path) -> PathBuf {
-    let start = if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        path.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
-    let start = std::fs::canonicalize(&start).unwrap_or(start);
-    for ancestor in start.ancestors() {
-        if ancestor.join("gazette.toml").is_file() || ancestor.join(".gazette").is_dir() {
-            return ancestor.to_path_buf();
-        }
-    }
-    start
 }
 
 /// The path of `document` relative to the corpus `root`.
@@ -258,7 +242,7 @@ pub fn run_import(args: ImportArgs) -> Result<Outcome> {
     let root = std::fs::canonicalize(&args.corpus)
         .with_context(|| format!("cannot read {}", args.corpus.display()))?;
     let store = AnnotationStore::new(&root);
-    let created = crate::clock::now_rfc3339();
+    let created = gazette_store::clock::now_rfc3339();
     let mut imported: Vec<(PathBuf, Vec<EntitySpan>)> = Vec::new();
     match args.format {
         ImportFormat::Brat => {

@@ -7,6 +7,7 @@ pub mod cross_document_duplicate;
 pub mod duplicate_paragraph;
 pub mod lone_punctuation;
 pub mod near_duplicate;
+pub mod orphaned_annotation;
 pub mod unreadable_document;
 
 use crate::config::Config;

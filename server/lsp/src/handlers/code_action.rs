@@ -57,6 +57,12 @@ pub async fn handle(
             actions.push(action(session, &fix.title, &fix, &diagnostics, encoding));
         }
     }
+    actions.extend(crate::review::code_actions(
+        &params.text_document.uri,
+        &analyzed.text,
+        requested,
+        encoding,
+    ));
     Ok((!actions.is_empty()).then_some(actions))
 }
 

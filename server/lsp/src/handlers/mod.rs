@@ -10,6 +10,7 @@ pub mod did_change_watched_files;
 pub mod did_close;
 pub mod did_open;
 pub mod did_save;
+pub mod execute_command;
 pub mod initialize;
 pub mod initialized;
 pub mod shutdown;
