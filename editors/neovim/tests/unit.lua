@@ -72,6 +72,12 @@ H.run(function()
     H.eq(gazette.resolve_server_command({ server_capabilities = {} }, "reindex"), nil, "no provider")
   end)
 
+  H.check("review commands resolve to the server's gazette.review.* names", function()
+    local client = { server_capabilities = { executeCommandProvider = { commands = { "gazette.review.acceptAll", "gazette.review.decide" } } } }
+    H.eq(gazette.resolve_server_command(client, "acceptAllSuggestions"), "gazette.review.acceptAll", "accept all")
+    H.eq(gazette.resolve_server_command(client, "annotateSelection"), "gazette.review.decide", "annotate")
+  end)
+
   H.check("no client for a buffer outside a corpus, and a missing binary is reported, not raised", function()
     local messages = {}
     local saved_notify = vim.notify
@@ -87,6 +93,21 @@ H.run(function()
     vim.notify = saved_notify
     H.eq(#gazette.clients(0), 0, "clients without a binary")
     H.truthy(messages[1] and messages[1]:find("no `gazette` binary found", 1, true), "missing binary message: " .. vim.inspect(messages))
+  end)
+
+  H.check("export without a server runs `gazette export` for the corpus root", function()
+    local recorder = workspace .. "/recorder/gazette"
+    vim.fn.mkdir(workspace .. "/recorder", "p")
+    -- Records the CLI's arguments; started as a server (`serve`, for the open corpus buffer) it just exits.
+    vim.fn.writefile({ "#!/bin/sh", '[ "$1" = export ] && printf "%s\\n" "$@" > "$(dirname "$0")/args"', "exit 0" }, recorder)
+    vim.fn.setfperm(recorder, "rwxr-xr-x")
+    gazette.setup({ server_path = recorder })
+    vim.cmd("edit " .. vim.fn.fnameescape(workspace .. "/corpus/sub/a.txt"))
+    H.truthy(gazette.export("brat", workspace .. "/out"), "export started")
+    H.truthy(vim.wait(5000, function()
+      return vim.fn.filereadable(workspace .. "/recorder/args") == 1
+    end, 20), "the CLI ran")
+    H.eq(vim.fn.readfile(workspace .. "/recorder/args"), { "export", vim.fn.resolve(workspace .. "/corpus"), "--format", "brat", "--out", workspace .. "/out" }, "arguments")
   end)
 
   H.check("Neovim 0.11+ path: vim.lsp.config + vim.lsp.enable, root_dir only inside a corpus", function()
@@ -121,6 +142,32 @@ H.run(function()
       table.insert(roots, root)
     end)
     H.eq(roots, { vim.fn.resolve(workspace .. "/corpus") }, "roots")
+  end)
+
+  H.check("Neovim 0.8-0.10 path: vim.lsp.start with the corpus root and settings", function()
+    local saved_start = vim.lsp.start
+    local started = {}
+    vim.lsp.start = function(config, options)
+      table.insert(started, { config = config, options = options })
+      return 42
+    end
+    gazette.setup({ server_path = workspace .. "/gazette", settings = { logLevel = "debug" } })
+    -- setup() starts the server for corpus buffers already open (a.txt, opened above).
+    H.eq(#started, 1, "starts for already open corpus buffers")
+    started = {}
+    local bufnr = vim.fn.bufadd(workspace .. "/corpus/sub/a.txt")
+    local ok, result = pcall(gazette.start, bufnr, workspace .. "/corpus")
+    vim.lsp.start = saved_start
+    H.truthy(ok, tostring(result))
+    H.eq(result, 42, "client id")
+    H.eq(#started, 1, "one start")
+    local config = started[1].config
+    H.eq(config.name, "gazette", "name")
+    H.eq(config.cmd, { workspace .. "/gazette", "serve" }, "cmd")
+    H.eq(config.root_dir, workspace .. "/corpus", "root_dir")
+    H.eq(config.workspace_folders, { { uri = vim.uri_from_fname(workspace .. "/corpus"), name = "corpus" } }, "folders")
+    H.eq(config.settings, { gazette = { logLevel = "debug" } }, "settings")
+    H.eq(started[1].options, { bufnr = bufnr }, "options")
   end)
 
   H.check("semantic token fallback: decoding and painting in UTF-16 columns", function()

@@ -5,8 +5,9 @@
 
 /** How a client command reaches the server. */
 export type CommandRoute =
-  /** `workspace/executeCommand` with the first of `serverCommands` the server advertises. */
-  | { kind: "executeCommand"; serverCommands: string[] }
+  /** `workspace/executeCommand` with the first of `serverCommands` the server advertises; with
+   * `cliFallback`, a server without the command (or no server) runs the `gazette` CLI instead. */
+  | { kind: "executeCommand"; serverCommands: string[]; cliFallback?: boolean }
   /** A standard request; `capability` is the `ServerCapabilities` field that must be truthy. */
   | { kind: "request"; method: string; capability: string }
   /** Handled by the extension alone (start, restart, show the log). */
@@ -20,11 +21,28 @@ export interface CommandSpec {
   route: CommandRoute;
 }
 
-// Server command names are not fixed by the protocol. The first candidate is the name Gazette's
-// server uses; the others are accepted so that a server spelling it `gazette/reindex` or plainly
-// `reindex` still works without a client release.
-function serverNames(action: string): string[] {
-  return [`gazette.${action}`, `gazette.server.${action}`, `gazette/${action}`, action];
+// Server command names are not fixed by the protocol. The first candidates are the names Gazette's
+// server uses (the review commands live under `gazette.review.*`); the others are accepted so that
+// a server spelling it `gazette/reindex` or plainly `reindex` still works without a client release.
+function serverNames(action: string, ...preferred: string[]): string[] {
+  return [...preferred, `gazette.${action}`, `gazette.server.${action}`, `gazette/${action}`, action];
+}
+
+/** The entity labels, as the server and the annotation files spell them. */
+export const ENTITY_LABELS: readonly { label: string; title: string }[] = [
+  { label: "LOC", title: "Localities" },
+  { label: "PER", title: "Persons" },
+  { label: "ORG", title: "Organisations" },
+  { label: "DATE", title: "Dates" },
+  { label: "DURATION", title: "Durations" },
+];
+
+/** The formats of `gazette export`. */
+export const EXPORT_FORMATS: readonly string[] = ["jsonl", "brat", "conll", "w3c", "tei"];
+
+/** The command line of the CLI fallback of "Export annotations". */
+export function exportCommandLine(root: string, format: string, outDirectory: string): string[] {
+  return ["export", root, "--format", format, "--out", outDirectory];
 }
 
 /** Every command the extension contributes, in palette order. */
@@ -39,12 +57,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     id: "gazette.exportAnnotations",
     title: "Export annotations",
-    route: { kind: "executeCommand", serverCommands: serverNames("exportAnnotations") },
+    route: { kind: "executeCommand", serverCommands: serverNames("exportAnnotations", "gazette.annotations.export"), cliFallback: true },
   },
   {
     id: "gazette.acceptAllSuggestions",
     title: "Accept all suggestions in this document",
-    route: { kind: "executeCommand", serverCommands: serverNames("acceptAllSuggestions") },
+    route: { kind: "executeCommand", serverCommands: serverNames("acceptAllSuggestions", "gazette.review.acceptAll") },
+  },
+  {
+    id: "gazette.annotateSelection",
+    title: "Annotate the selection",
+    route: { kind: "executeCommand", serverCommands: serverNames("annotateSelection", "gazette.review.decide") },
   },
   {
     id: "gazette.showLocalityMentions",
@@ -61,6 +84,8 @@ export const CLIENT_COMMAND_IDS: ReadonlySet<string> = new Set(COMMANDS.map((com
 /** The answer to "can the running server do this command?". */
 export type CommandAvailability =
   | { kind: "available"; serverCommand?: string; method?: string }
+  /** Run the `gazette` CLI (the server lacks the command or is not running). */
+  | { kind: "cli" }
   | { kind: "unsupported"; message: string };
 
 /** Decides how to run `spec` against a server with these capabilities (the `capabilities` field of
@@ -71,6 +96,9 @@ export function commandAvailability(
 ): CommandAvailability {
   if (spec.route.kind === "client") {
     return { kind: "available" };
+  }
+  if (capabilities === undefined && spec.route.kind === "executeCommand" && spec.route.cliFallback) {
+    return { kind: "cli" };
   }
   if (capabilities === undefined) {
     return {
@@ -91,6 +119,9 @@ export function commandAvailability(
   const provider = capabilities.executeCommandProvider as { commands?: unknown } | undefined;
   const advertised = Array.isArray(provider?.commands) ? (provider.commands as unknown[]) : [];
   const serverCommand = spec.route.serverCommands.find((name) => advertised.includes(name));
+  if (serverCommand === undefined && spec.route.cliFallback) {
+    return { kind: "cli" };
+  }
   if (serverCommand === undefined) {
     return {
       kind: "unsupported",

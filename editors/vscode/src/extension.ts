@@ -17,7 +17,18 @@ import {
   State,
 } from "vscode-languageclient/node";
 
-import { CLIENT_COMMAND_IDS, COMMANDS, CommandSpec, commandAvailability } from "./commands";
+import { execFile } from "child_process";
+import * as path from "path";
+
+import {
+  CLIENT_COMMAND_IDS,
+  COMMANDS,
+  CommandSpec,
+  ENTITY_LABELS,
+  EXPORT_FORMATS,
+  commandAvailability,
+  exportCommandLine,
+} from "./commands";
 import { serverSettings } from "./configuration";
 import { corpusRoots, documentSelector, serverArguments } from "./documents";
 import { ProgressTracker, WorkDoneProgressValue } from "./progress";
@@ -63,10 +74,9 @@ async function findCorpusRoots(): Promise<string[]> {
   return corpusRoots(files.map((uri) => uri.fsPath));
 }
 
-async function startClient(context: vscode.ExtensionContext, roots: string[]): Promise<void> {
-  await stopClient();
+function resolveBinary(context: vscode.ExtensionContext) {
   const settings = vscode.workspace.getConfiguration("gazette");
-  const binary = resolveServerBinary(settings.get<string | null>("server.path"), {
+  return resolveServerBinary(settings.get<string | null>("server.path"), {
     platform: process.platform,
     arch: process.arch,
     env: process.env,
@@ -75,6 +85,12 @@ async function startClient(context: vscode.ExtensionContext, roots: string[]): P
     workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     isExecutableFile,
   });
+}
+
+async function startClient(context: vscode.ExtensionContext, roots: string[]): Promise<void> {
+  await stopClient();
+  const settings = vscode.workspace.getConfiguration("gazette");
+  const binary = resolveBinary(context);
   if (binary.kind === "missing") {
     output.appendLine(`${binary.message}\nLooked at:\n  ${binary.tried.join("\n  ")}`);
     tracker.setState("failed", binary.message);
@@ -172,42 +188,104 @@ async function runCommand(context: vscode.ExtensionContext, spec: CommandSpec): 
     void vscode.window.showWarningMessage(availability.message);
     return;
   }
-  const running = client as LanguageClient;
   const editor = vscode.window.activeTextEditor;
+  if (availability.kind === "cli") {
+    await exportWithCli(context);
+    return;
+  }
+  const running = client as LanguageClient;
   if (availability.method === ReferencesRequest.method) {
     await showLocalityMentions(running, editor);
     return;
   }
-  const args = await serverCommandArguments(spec, editor);
-  if (args === undefined) {
+  // One command may become several server calls (accepting suggestions of every kind).
+  const calls = await serverCommandArguments(running, spec, editor);
+  if (calls === undefined) {
     return;
   }
-  try {
-    const result = await running.sendRequest(ExecuteCommandRequest.type, { command: availability.serverCommand as string, arguments: args });
-    if (typeof result === "string" && result !== "") {
-      void vscode.window.showInformationMessage(result);
+  for (const args of calls) {
+    try {
+      const result = await running.sendRequest(ExecuteCommandRequest.type, { command: availability.serverCommand as string, arguments: args });
+      if (typeof result === "string" && result !== "") {
+        void vscode.window.showInformationMessage(result);
+      }
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Gazette: "${spec.title}" failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
     }
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Gazette: "${spec.title}" failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-/** The arguments of each server command; undefined when the user cancelled a prompt. */
-async function serverCommandArguments(spec: CommandSpec, editor: vscode.TextEditor | undefined): Promise<unknown[] | undefined> {
+async function pickLabel(placeHolder: string, allowAll: boolean): Promise<string[] | undefined> {
+  const items = ENTITY_LABELS.map((entry) => ({ label: entry.title, description: entry.label, labels: [entry.label] }));
+  const all = { label: "All kinds", description: "LOC, PER, ORG, DATE, DURATION", labels: ENTITY_LABELS.map((entry) => entry.label) };
+  const picked = await vscode.window.showQuickPick(allowAll ? [all, ...items] : items, { placeHolder });
+  return picked?.labels;
+}
+
+/** The argument lists of the server calls for a command; undefined when the user cancelled. */
+async function serverCommandArguments(
+  running: LanguageClient,
+  spec: CommandSpec,
+  editor: vscode.TextEditor | undefined,
+): Promise<unknown[][] | undefined> {
+  const needsEditor = spec.id === "gazette.acceptAllSuggestions" || spec.id === "gazette.annotateSelection";
+  if (needsEditor && editor === undefined) {
+    void vscode.window.showWarningMessage("Gazette: open a corpus document first.");
+    return undefined;
+  }
   switch (spec.id) {
     case "gazette.exportAnnotations": {
-      const format = await vscode.window.showQuickPick(["jsonl", "brat", "conll", "w3c"], { placeHolder: "Export format" });
-      return format === undefined ? undefined : [{ format }];
+      const format = await vscode.window.showQuickPick([...EXPORT_FORMATS], { placeHolder: "Export format" });
+      return format === undefined ? undefined : [[{ format }]];
     }
-    case "gazette.acceptAllSuggestions":
-      if (editor === undefined) {
-        void vscode.window.showWarningMessage("Gazette: open a corpus document first.");
+    case "gazette.acceptAllSuggestions": {
+      const labels = await pickLabel("Accept the suggestions of which kind?", true);
+      const uri = editor!.document.uri.toString();
+      return labels?.map((label) => [{ uri, label }]);
+    }
+    case "gazette.annotateSelection": {
+      if (editor!.selection.isEmpty) {
+        void vscode.window.showWarningMessage("Gazette: select the span to annotate first.");
         return undefined;
       }
-      return [{ uri: editor.document.uri.toString() }];
+      const labels = await pickLabel("Annotate the selection as", false);
+      const range = running.code2ProtocolConverter.asRange(editor!.selection);
+      return labels?.map((label) => [{ uri: editor!.document.uri.toString(), range, label, status: "accepted" }]);
+    }
     default:
-      return [];
+      return [[]];
   }
+}
+
+/** "Export annotations" through the CLI, for servers without an export command. */
+async function exportWithCli(context: vscode.ExtensionContext): Promise<void> {
+  const binary = resolveBinary(context);
+  if (binary.kind === "missing") {
+    void vscode.window.showErrorMessage(binary.message);
+    return;
+  }
+  const roots = await findCorpusRoots();
+  const root = roots[0] ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (root === undefined) {
+    void vscode.window.showWarningMessage("Gazette: open a corpus folder (one holding gazette.toml) first.");
+    return;
+  }
+  const format = await vscode.window.showQuickPick([...EXPORT_FORMATS], { placeHolder: "Export format" });
+  if (format === undefined) {
+    return;
+  }
+  const out = path.join(root, "export", format);
+  const args = exportCommandLine(root, format, out);
+  output.appendLine(`Running ${binary.path} ${args.join(" ")}`);
+  execFile(binary.path, args, { cwd: root }, (error, _stdout, stderr) => {
+    if (error !== null) {
+      output.appendLine(stderr);
+      void vscode.window.showErrorMessage(`Gazette: export failed: ${stderr.trim() || error.message}`);
+    } else {
+      void vscode.window.showInformationMessage(`Gazette: annotations exported as ${format} to ${out}`);
+    }
+  });
 }
 
 async function showLocalityMentions(running: LanguageClient, editor: vscode.TextEditor | undefined): Promise<void> {

@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { COMMANDS, CommandSpec, commandAvailability } from "../src/commands";
+import { COMMANDS, CommandSpec, commandAvailability, exportCommandLine } from "../src/commands";
 
 function command(id: string): CommandSpec {
   const spec = COMMANDS.find((candidate) => candidate.id === id);
@@ -28,15 +28,16 @@ test("the first advertised spelling of a server command is used", () => {
 });
 
 test("a server without the command gets a clear 'not supported' message", () => {
-  const capabilities = { executeCommandProvider: { commands: ["gazette.reindex"] } };
-  const result = commandAvailability(command("gazette.exportAnnotations"), capabilities);
+  const capabilities = { executeCommandProvider: { commands: ["gazette.review.acceptAll"] } };
+  const result = commandAvailability(command("gazette.reindex"), capabilities);
   assert.deepEqual(result, {
     kind: "unsupported",
     message:
-      'Gazette: "Export annotations" is not supported by this version of the Gazette server ' +
-      "(it does not advertise the `gazette.exportAnnotations` command). Update the server binary.",
+      'Gazette: "Re-index the corpus" is not supported by this version of the Gazette server ' +
+      "(it does not advertise the `gazette.reindex` command). Update the server binary.",
   });
   assert.equal(commandAvailability(command("gazette.acceptAllSuggestions"), {}).kind, "unsupported");
+  assert.equal(commandAvailability(command("gazette.annotateSelection"), capabilities).kind, "unsupported");
 });
 
 test("showing a locality's mentions rides on textDocument/references", () => {
@@ -54,4 +55,29 @@ test("command ids are unique and namespaced", () => {
   for (const id of ids) {
     assert.match(id, /^gazette\.[a-zA-Z]+$/);
   }
+});
+
+test("export falls back to the CLI when the server lacks the command or is not running", () => {
+  const spec = command("gazette.exportAnnotations");
+  assert.deepEqual(commandAvailability(spec, undefined), { kind: "cli" });
+  assert.deepEqual(commandAvailability(spec, { executeCommandProvider: { commands: [] } }), { kind: "cli" });
+  assert.deepEqual(commandAvailability(spec, { executeCommandProvider: { commands: ["gazette.exportAnnotations"] } }), {
+    kind: "available",
+    serverCommand: "gazette.exportAnnotations",
+  });
+  assert.deepEqual(exportCommandLine("/corpus", "brat", "/corpus/export/brat"), [
+    "export", "/corpus", "--format", "brat", "--out", "/corpus/export/brat",
+  ]);
+});
+
+test("review commands use the server's gazette.review.* names", () => {
+  const capabilities = { executeCommandProvider: { commands: ["gazette.review.acceptAll", "gazette.review.decide"] } };
+  assert.deepEqual(commandAvailability(command("gazette.acceptAllSuggestions"), capabilities), {
+    kind: "available",
+    serverCommand: "gazette.review.acceptAll",
+  });
+  assert.deepEqual(commandAvailability(command("gazette.annotateSelection"), capabilities), {
+    kind: "available",
+    serverCommand: "gazette.review.decide",
+  });
 });

@@ -68,3 +68,18 @@ test("'Start here' with a wrong gazette.server.path names the setting", async ()
   ctx.subscriptions.forEach((item) => item.dispose());
   await extension.deactivate();
 });
+
+test("export without a server runs the CLI, and says so when no binary exists", async () => {
+  resetFake();
+  fake.foundFiles = ["/nonexistent-workspace/corpus/gazette.toml"];
+  const ctx = context();
+  await withoutServerOnPath(async () => {
+    await extension.activate(ctx as never);
+    fake.errors.length = 0;
+    await fake.registered.get("gazette.exportAnnotations")?.();
+  });
+  assert.equal(fake.errors.length, 1);
+  assert.match(fake.errors[0], /no `gazette` server binary found/);
+  ctx.subscriptions.forEach((item) => item.dispose());
+  await extension.deactivate();
+});

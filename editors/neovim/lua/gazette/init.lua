@@ -40,18 +40,33 @@ M.token_types = {
   { type = "duration", group = "GazetteDuration", link = "Number" },
 }
 
+--- The server's own names for some actions (the review commands live under gazette.review.*).
+local preferred_names = {
+  acceptAllSuggestions = { "gazette.review.acceptAll" },
+  annotateSelection = { "gazette.review.decide" },
+  exportAnnotations = { "gazette.annotations.export" },
+}
+
 --- Names the server may give a command, best first (same table as the VS Code extension).
 local function server_command_names(action)
-  return { "gazette." .. action, "gazette.server." .. action, "gazette/" .. action, action }
+  local names = vim.deepcopy(preferred_names[action] or {})
+  vim.list_extend(names, { "gazette." .. action, "gazette.server." .. action, "gazette/" .. action, action })
+  return names
 end
+
+--- The entity labels, as the server and the annotation files spell them.
+M.labels = { "LOC", "PER", "ORG", "DATE", "DURATION" }
+--- The formats of `gazette export`.
+M.export_formats = { "jsonl", "brat", "conll", "w3c", "tei" }
 
 --- The user commands, mirroring the VS Code command palette.
 M.commands = {
   { name = "GazetteStart", desc = "Start the Gazette server for this buffer, even outside a corpus" },
   { name = "GazetteRestart", desc = "Restart the Gazette server" },
   { name = "GazetteReindex", desc = "Re-index the corpus", server = "reindex" },
-  { name = "GazetteExportAnnotations", desc = "Export annotations (argument: jsonl|brat|conll|w3c)", server = "exportAnnotations" },
-  { name = "GazetteAcceptAllSuggestions", desc = "Accept all suggestions in this document", server = "acceptAllSuggestions" },
+  { name = "GazetteExportAnnotations", desc = "Export annotations (arguments: [format] [output directory])", server = "exportAnnotations" },
+  { name = "GazetteAcceptAllSuggestions", desc = "Accept all suggestions in this document (argument: [LABEL])", server = "acceptAllSuggestions" },
+  { name = "GazetteAnnotate", desc = "Annotate the selected span (argument: LABEL)", server = "annotateSelection" },
   { name = "GazetteMentions", desc = "List the mentions of the locality under the cursor" },
   { name = "GazetteLog", desc = "Open the LSP log" },
 }
@@ -310,8 +325,9 @@ local function current_client()
   return nil, bufnr
 end
 
---- Runs a server command; returns false (after telling the user) when the server lacks it.
-function M.execute(action, arguments)
+--- Runs a server command once per argument list; returns false (after telling the user) when the
+--- server lacks it.
+function M.execute(action, ...)
   local client = current_client()
   if client == nil then
     return false
@@ -319,19 +335,79 @@ function M.execute(action, arguments)
   local command = M.resolve_server_command(client, action)
   if command == nil then
     notify(
-      ("this server does not support %s (it does not advertise the `gazette.%s` command)"):format(action, action),
+      ("this server does not support %s (it does not advertise the `%s` command)"):format(action, server_command_names(action)[1]),
       vim.log.levels.WARN
     )
     return false
   end
-  client.request("workspace/executeCommand", { command = command, arguments = arguments }, function(err, result)
-    if err ~= nil then
-      notify(action .. " failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
-    elseif type(result) == "string" and result ~= "" then
-      notify(result)
-    end
-  end)
+  for _, arguments in ipairs({ ... }) do
+    client.request("workspace/executeCommand", { command = command, arguments = arguments }, function(err, result)
+      if err ~= nil then
+        notify(action .. " failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      elseif type(result) == "string" and result ~= "" then
+        notify(result)
+      end
+    end)
+  end
   return true
+end
+
+--- The command line of the CLI fallback of export (servers without an export command).
+function M.export_command(binary, root, format, out)
+  return { binary, "export", root, "--format", format, "--out", out }
+end
+
+--- Exports the corpus's annotations: through the server when it has the command, else the CLI.
+function M.export(format, out)
+  format = format or "jsonl"
+  local bufnr = vim.api.nvim_get_current_buf()
+  local root = M.find_root(vim.api.nvim_buf_get_name(bufnr)) or vim.fn.getcwd()
+  out = out or (root .. "/export/" .. format)
+  local client = M.clients(bufnr)[1]
+  if client ~= nil and M.resolve_server_command(client, "exportAnnotations") ~= nil then
+    return M.execute("exportAnnotations", { { format = format, out = out } })
+  end
+  local binary, where = M.find_binary()
+  if binary == nil then
+    notify("no `gazette` binary found (tried " .. table.concat(where, ", ") .. ")", vim.log.levels.ERROR)
+    return false
+  end
+  local stderr = {}
+  vim.fn.jobstart(M.export_command(binary, root, format, out), {
+    stderr_buffered = true,
+    on_stderr = function(_, data)
+      stderr = data
+    end,
+    on_exit = function(_, code)
+      if code == 0 then
+        notify(("annotations exported as %s to %s"):format(format, out))
+      else
+        notify("export failed: " .. table.concat(stderr, "\n"), vim.log.levels.ERROR)
+      end
+    end,
+  })
+  return true
+end
+
+--- Records the span of the last visual selection (or the given lines) as an accepted annotation.
+function M.annotate(label, line1, line2)
+  local client, bufnr = current_client()
+  if client == nil then
+    return false
+  end
+  if not vim.tbl_contains(M.labels, label) then
+    notify("give a label: " .. table.concat(M.labels, ", "), vim.log.levels.WARN)
+    return false
+  end
+  local first, last = vim.api.nvim_buf_get_mark(bufnr, "<"), vim.api.nvim_buf_get_mark(bufnr, ">")
+  if first[1] ~= line1 or last[1] ~= line2 then
+    -- A line range without a visual selection: the whole lines.
+    first, last = { line1, 0 }, { line2, #vim.api.nvim_buf_get_lines(bufnr, line2 - 1, line2, false)[1] }
+  end
+  local params = vim.lsp.util.make_given_range_params(first, last, bufnr, client.offset_encoding)
+  return M.execute("annotateSelection", {
+    { uri = params.textDocument.uri, range = params.range, label = label, status = "accepted" },
+  })
 end
 
 --- Lists the mentions of the locality under the cursor in the quickfix list.
@@ -374,11 +450,18 @@ local function define_commands()
       M.execute("reindex", {})
     end,
     GazetteExportAnnotations = function(args)
-      local format = args.args ~= "" and args.args or "jsonl"
-      M.execute("exportAnnotations", { { format = format } })
+      M.export(args.fargs[1], args.fargs[2] and vim.fn.fnamemodify(args.fargs[2], ":p") or nil)
     end,
-    GazetteAcceptAllSuggestions = function()
-      M.execute("acceptAllSuggestions", { { uri = vim.uri_from_bufnr(0) } })
+    GazetteAcceptAllSuggestions = function(args)
+      local labels = args.args ~= "" and { args.args } or M.labels
+      local calls = {}
+      for _, label in ipairs(labels) do
+        table.insert(calls, { { uri = vim.uri_from_bufnr(0), label = label } })
+      end
+      M.execute("acceptAllSuggestions", (table.unpack or unpack)(calls))
+    end,
+    GazetteAnnotate = function(args)
+      M.annotate(args.args, args.line1, args.line2)
     end,
     GazetteMentions = function()
       M.mentions()
@@ -390,9 +473,15 @@ local function define_commands()
   for _, command in ipairs(M.commands) do
     local options = { desc = command.desc }
     if command.name == "GazetteExportAnnotations" then
-      options.nargs = "?"
+      options.nargs = "*"
       options.complete = function()
-        return { "jsonl", "brat", "conll", "w3c" }
+        return M.export_formats
+      end
+    elseif command.name == "GazetteAcceptAllSuggestions" or command.name == "GazetteAnnotate" then
+      options.nargs = command.name == "GazetteAnnotate" and 1 or "?"
+      options.range = command.name == "GazetteAnnotate" or nil
+      options.complete = function()
+        return M.labels
       end
     end
     vim.api.nvim_create_user_command(command.name, handlers[command.name], options)

@@ -36,12 +36,71 @@ pub fn is_ideographic(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    // Fast paths for the scripts of the corpus (Latin with Vietnamese and Polish letters,
+    // combining marks of NFD text, general punctuation); the Unicode tables are slow.
+    match c as u32 {
+        0x00C0..=0x024F => c != '×' && c != '÷',
+        0x0300..=0x036F | 0x1E00..=0x1EFF => true,
+        0x00A0..=0x00BF | 0x2000..=0x206F => false,
+        _ => c.is_alphanumeric() || is_combining_mark(c),
+    }
+}
+
+/// Folded ASCII letter and case of the precomposed Latin letters of U+00C0–U+024F and
+/// U+1E00–U+1EFF (Vietnamese, Polish and most European letters), computed once from the
+/// Unicode decompositions: the scanner's fast path. 0 marks a letter that needs the slow path.
+fn latin_table() -> &'static [(u8, bool); 0x190 + 0x100] {
+    static TABLE: std::sync::OnceLock<[(u8, bool); 0x190 + 0x100]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [(0u8, false); 0x190 + 0x100];
+        let ranges = (0xC0u32..0x250).chain(0x1E00..0x1F00);
+        for (slot, code) in table.iter_mut().zip(ranges) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            if !c.is_alphabetic() {
+                continue;
+            }
+            let mut folded = String::new();
+            fold_char_slow(c, &mut |f| folded.push(f));
+            if let [b] = folded.as_bytes() {
+                if b.is_ascii_lowercase() {
+                    *slot = (*b, c.is_uppercase());
+                }
+            }
+        }
+        table
+    })
+}
+
+/// The fast path of [`fold_char`]: the folded ASCII letter and whether `c` is upper case.
+#[inline]
+pub fn fold_latin(c: char) -> Option<(u8, bool)> {
+    let code = c as u32;
+    let index = match code {
+        0xC0..=0x24F => code - 0xC0,
+        0x1E00..=0x1EFF => code - 0x1E00 + 0x190,
+        _ => return None,
+    };
+    let (folded, upper) = latin_table()[index as usize];
+    (folded != 0).then_some((folded, upper))
 }
 
 /// Calls `emit` with the folded form of `c` (zero, one or more characters).
 #[inline]
 pub fn fold_char(c: char, emit: &mut impl FnMut(char)) {
+    if c.is_ascii() {
+        emit(c.to_ascii_lowercase());
+        return;
+    }
+    if let Some((folded, _)) = fold_latin(c) {
+        emit(folded as char);
+        return;
+    }
+    fold_char_slow(c, emit);
+}
+
+fn fold_char_slow(c: char, emit: &mut impl FnMut(char)) {
     if c.is_ascii() {
         emit(c.to_ascii_lowercase());
         return;
@@ -154,6 +213,67 @@ pub fn mark_signature(text: &str) -> Vec<Vec<char>> {
     if any { words } else { Vec::new() }
 }
 
+/// Hashes of a [`mark_signature`]: per word (exact diacritics of every word), and flattened
+/// (the stem's diacritics whatever the ending, for inflected forms). Both are 0 when the text
+/// has no diacritics, which is always the case for ASCII.
+pub fn marks_hashes(text: &str) -> (u64, u64) {
+    if text.is_ascii() {
+        return (0, 0);
+    }
+    // Streams over the words without allocating: a word's marks are few (at most three in
+    // Vietnamese), so they are sorted in a small array.
+    let mut words = HASH_SEED;
+    let mut flat = HASH_SEED;
+    let mut any = false;
+    let mut marks = [0u32; 8];
+    let mut count = 0;
+    let flush = |marks: &mut [u32; 8], count: &mut usize, words: &mut u64, flat: &mut u64| {
+        let word = &mut marks[..*count];
+        word.sort_unstable();
+        for &mark in word.iter() {
+            *words = (*words ^ mark as u64).wrapping_mul(HASH_PRIME);
+            *flat = (*flat ^ mark as u64).wrapping_mul(HASH_PRIME);
+        }
+        *words = (*words ^ 0x20).wrapping_mul(HASH_PRIME);
+        *count = 0;
+    };
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_word_char(c) {
+            in_word = true;
+            if c.is_ascii() {
+                continue;
+            }
+            let mut push = |mark: char| {
+                if count < marks.len() {
+                    marks[count] = mark as u32;
+                    count += 1;
+                }
+                any = true;
+            };
+            match c {
+                'đ' | 'Đ' | 'ł' | 'Ł' | 'ø' | 'Ø' => push(fold_special(c)),
+                _ => decompose_canonical(c, |d| {
+                    if is_combining_mark(d) {
+                        push(d);
+                    }
+                }),
+            }
+        } else if in_word {
+            flush(&mut marks, &mut count, &mut words, &mut flat);
+            in_word = false;
+        }
+    }
+    if in_word {
+        flush(&mut marks, &mut count, &mut words, &mut flat);
+    }
+    if any {
+        (finish(words) | 1, finish(flat) | 1)
+    } else {
+        (0, 0)
+    }
+}
+
 fn fold_special(c: char) -> char {
     match c {
         'Đ' => 'đ',
@@ -228,6 +348,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 i += 1;
             } else {
                 let c = text[i..].chars().next().unwrap_or(' ');
+                if let Some((folded, upper)) = fold_latin(c) {
+                    capitalised.get_or_insert(upper);
+                    hash = (hash ^ folded as u64).wrapping_mul(HASH_PRIME);
+                    i += c.len_utf8();
+                    continue;
+                }
                 if !is_word_char(c) || is_ideographic(c) {
                     break;
                 }
@@ -273,6 +399,15 @@ mod tests {
         );
         check(&["hoà", "hòa", "HÒA"], "hoa");
         check(&["Thừa Thiên Huế", "Thừa Thiên Huế"], "thua thien hue");
+    }
+
+    #[test]
+    fn marks_ignore_tone_placement_but_not_missing_diacritics() {
+        assert_eq!(marks_hashes("hoà"), marks_hashes("hòa"));
+        assert_eq!(marks_hashes("Đà Nẵng"), marks_hashes("Đà Nẵng"));
+        assert_ne!(marks_hashes("Tại"), marks_hashes("Tai"));
+        assert_eq!(marks_hashes("Tai"), (0, 0));
+        assert_eq!(marks_hashes("Jarosławiu").1, marks_hashes("Jarosław").1);
     }
 
     #[test]

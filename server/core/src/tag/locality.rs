@@ -12,13 +12,13 @@
 pub mod context;
 pub mod index;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use self::context::{ContextWords, HeadPosition, Language, detect_language, joined, polish_bases};
-use self::index::{Candidate, NameIndex};
+use self::index::{Candidate, HashKeyed, NameIndex};
 use super::{EntityLabel, EntitySpan, TaggingConfig};
-use crate::gazetteer::fold::{Token, fold_str, folded_word_hash, mark_signature, tokenize};
+use crate::gazetteer::fold::{Token, fold_str, folded_word_hash, marks_hashes, tokenize};
 use crate::gazetteer::{Gazetteer, Place, PlaceKind, builtin};
 use crate::text::TextRange;
 
@@ -39,6 +39,8 @@ pub struct LocalityTagger {
     index: NameIndex,
     common_words: HashSet<u64>,
     context: ContextWords,
+    /// Index of each place's parent (`u32::MAX` when none), for cheap ancestor walks.
+    parents: Vec<u32>,
 }
 
 /// One place mention found in the text, before disambiguation.
@@ -63,11 +65,22 @@ impl LocalityTagger {
             .filter(|w| !w.is_empty())
             .map(|w| folded_word_hash(&fold_str(w)))
             .collect();
+        let parents = gazetteer
+            .places()
+            .iter()
+            .map(|p| {
+                p.parent
+                    .as_deref()
+                    .and_then(|id| gazetteer.index_of(id))
+                    .unwrap_or(u32::MAX)
+            })
+            .collect();
         LocalityTagger {
             gazetteer,
             index,
             common_words,
             context: ContextWords::new(),
+            parents,
         }
     }
 
@@ -84,7 +97,7 @@ impl LocalityTagger {
     /// Finds and links the locality mentions of one document.
     pub fn tag(&self, text: &str, earlier: &[EntitySpan]) -> Vec<EntitySpan> {
         let tokens = tokenize(text);
-        let language = detect_language(text, &tokens);
+        let language = detect_language(text, &tokens, &self.context);
         let mentions = self.scan(text, &tokens, language, earlier);
         self.resolve(text, &tokens, language, mentions)
     }
@@ -201,19 +214,22 @@ impl LocalityTagger {
         mentions.retain_mut(|mention| {
             let surface =
                 &text[tokens[mention.first].start as usize..tokens[mention.last].end as usize];
-            let signature = mark_signature(surface);
-            if !signature.is_empty() {
-                mention.candidates.retain(|c| {
-                    spelled_with(self.place(c.place), surface, &signature, c.inflected)
-                });
+            let (marks, flat_marks) = marks_hashes(surface);
+            if marks != 0 {
+                mention
+                    .candidates
+                    .retain(|c| c.marks == marks || (c.inflected && c.flat_marks == flat_marks));
             }
+            // One candidate per place (a place may be there under several spellings; the index
+            // keeps a place's candidates together).
+            mention.candidates.dedup_by_key(|c| c.place);
             !mention.candidates.is_empty()
         });
         // Document-level evidence: the countries named by mentions that may be countries.
-        let mut countries: HashSet<&str> = HashSet::new();
+        let mut countries: Vec<&str> = Vec::new();
         let mut in_mention = vec![false; tokens.len()];
         if let Some(home) = language.home_country() {
-            countries.insert(home);
+            countries.push(home);
         }
         for mention in &mentions {
             // Only a mention that may be a well-known place shields its neighbours: "Kim" in
@@ -230,22 +246,28 @@ impl LocalityTagger {
                 .iter()
                 .filter(|c| c.kind == PlaceKind::Country)
             {
-                countries.insert(&self.place(c.place).country);
+                let country = self.place(c.place).country.as_str();
+                if !countries.contains(&country) {
+                    countries.push(country);
+                }
             }
         }
         let contexts: Vec<MentionContext> = mentions
             .iter()
             .map(|mention| self.mention_context(text, tokens, mention, &in_mention))
             .collect();
-        // Choose once without, then twice with, the places chosen for the other mentions as
+        // Choose once without, then once with, the places chosen for the other mentions as
         // evidence for what they contain ("An Phu" next to "Tam Ky" is Tam Ky's ward).
         let mut chosen: Vec<Option<Choice>> = vec![None; mentions.len()];
-        for round in 0..3 {
-            let mut mentioned: HashMap<u32, Vec<usize>> = HashMap::new();
+        for round in 0..2 {
+            let mut mentioned: HashKeyed<Vec<usize>> = HashKeyed::default();
             if round > 0 {
                 for (m, choice) in chosen.iter().enumerate() {
                     if let Some(choice) = choice {
-                        mentioned.entry(choice.place).or_default().push(m);
+                        mentioned
+                            .entry(place_key(choice.place))
+                            .or_default()
+                            .push(m);
                     }
                 }
             }
@@ -282,7 +304,7 @@ impl LocalityTagger {
                 && self.common_words.contains(&tokens[first].hash)
                 && !matches!(place.kind, PlaceKind::Country | PlaceKind::Region);
             let country_evidence =
-                place.kind == PlaceKind::Province && countries.contains(place.country.as_str());
+                place.kind == PlaceKind::Province && countries.contains(&place.country.as_str());
             if common && !strong && !country_evidence {
                 continue;
             }
@@ -335,22 +357,21 @@ impl LocalityTagger {
         mention: &Mention,
         this: usize,
         context: &MentionContext,
-        countries: &HashSet<&str>,
-        mentioned: &HashMap<u32, Vec<usize>>,
+        countries: &[&str],
+        mentioned: &HashKeyed<Vec<usize>>,
         language: Language,
     ) -> Option<Choice> {
         let mut best: Option<(f64, Choice)> = None;
         for candidate in &mention.candidates {
             let place = self.place(candidate.place);
-            let ancestor_mentioned = self.gazetteer.ancestors(&place.id).any(|ancestor| {
-                self.gazetteer
-                    .index_of(&ancestor.id)
-                    .and_then(|i| mentioned.get(&i))
+            let ancestor_mentioned = self.ancestors(candidate.place).any(|ancestor| {
+                mentioned
+                    .get(&place_key(ancestor))
                     .is_some_and(|ms| ms.iter().any(|&m| m != this))
             });
             let head_match = context.head_kinds.iter().any(|&k| kind_fits(k, place.kind));
             let mut score = kind_prior(place);
-            if countries.contains(place.country.as_str()) {
+            if countries.contains(&place.country.as_str()) {
                 score += 3.0;
             }
             if ancestor_mentioned {
@@ -392,9 +413,25 @@ impl LocalityTagger {
         best.map(|(_, choice)| choice)
     }
 
+    /// Indices of the containing places, nearest first (at most eight levels, so that a
+    /// cycle in a user's file cannot loop).
+    fn ancestors(&self, index: u32) -> impl Iterator<Item = u32> + '_ {
+        let mut current = self.parents[index as usize];
+        (0..8).map_while(move |_| {
+            let found = (current != u32::MAX).then_some(current)?;
+            current = self.parents[found as usize];
+            Some(found)
+        })
+    }
+
     fn place(&self, index: u32) -> &Place {
         &self.gazetteer.places()[index as usize]
     }
+}
+
+/// A well-mixed map key for a place index (the maps use the identity hash).
+fn place_key(place: u32) -> u64 {
+    (place as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// How likely a place of this kind and size is to be meant, before context.
@@ -445,30 +482,6 @@ fn is_small(place: &Place) -> bool {
         PlaceKind::City => place.population.unwrap_or(0) < 100_000,
         _ => false,
     }
-}
-
-/// True when the diacritics written in the text are those of one of the place's names (or
-/// forms) with the same letters: "Tại" is not "Tai", but "Da Nang" may be "Đà Nẵng" and "hoà"
-/// is "hòa".
-fn spelled_with(place: &Place, surface: &str, signature: &[Vec<char>], inflected: bool) -> bool {
-    let letters = |s: &str| {
-        let folded = fold_str(s);
-        folded
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let surface_letters = letters(surface);
-    place.names.iter().chain(place.forms.iter()).any(|name| {
-        let theirs = mark_signature(&name.name);
-        if inflected {
-            // Case endings change the letters, not the diacritics of the stem ("Jarosławiu").
-            theirs.concat() == signature.concat()
-        } else {
-            theirs == signature && letters(&name.name) == surface_letters
-        }
-    })
 }
 
 /// A short all-capitals word outside an all-capitals line ("ODA", "ICT") is an acronym.

@@ -2,6 +2,7 @@
 //! name (evidence of its kind), titles before a name (evidence of a person), and Polish case
 //! endings for names the gazetteer has no inflected forms of.
 
+use super::index::HashKeyed;
 use crate::gazetteer::PlaceKind;
 use crate::gazetteer::fold::{Token, fold_word_hash, phrase_key, tokenize};
 
@@ -45,14 +46,22 @@ const POLISH: &[&str] = &[
     "się", "że", "nie", "jest", "oraz", "dla", "przez", "na", "do", "od", "jak", "w", "z", "i",
 ];
 
+/// Function words of each language, by folded hash: bit 0 English, 1 Vietnamese, 2 Polish.
+fn function_words() -> HashKeyed<u8> {
+    let mut words: HashKeyed<u8> = HashKeyed::default();
+    for (list, bit) in [(ENGLISH, 1u8), (VIETNAMESE, 2), (POLISH, 4)] {
+        for word in list {
+            *words.entry(fold_word_hash(word)).or_default() |= bit;
+        }
+    }
+    words
+}
+
 /// Guesses the language of a document from its most frequent function words and scripts.
-pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
-    let english: Vec<u64> = ENGLISH.iter().map(|w| fold_word_hash(w)).collect();
-    let polish: Vec<u64> = POLISH.iter().map(|w| fold_word_hash(w)).collect();
-    // Vietnamese function words are told apart from their folded look-alikes by their exact
-    // (diacritic-bearing) spelling.
+pub fn detect_language(text: &str, tokens: &[Token], words: &ContextWords) -> Language {
     let mut counts = [0usize; 5];
-    for token in tokens {
+    // The first thousand words tell the language; long documents need not be read through.
+    for token in tokens.iter().take(1000) {
         if token.ideographic {
             let c = text[token.start as usize..].chars().next().unwrap_or(' ');
             if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
@@ -62,16 +71,19 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
             }
             continue;
         }
-        if english.contains(&token.hash) {
-            counts[0] += 1;
+        // Function words are short; most tokens skip the lookup.
+        if token.end - token.start > 8 {
+            continue;
         }
-        if polish.contains(&token.hash) {
-            counts[2] += 1;
-        }
+        let Some(&bits) = words.function_words.get(&token.hash) else {
+            continue;
+        };
+        counts[0] += usize::from(bits & 1 != 0);
+        counts[2] += usize::from(bits & 4 != 0);
+        // Vietnamese function words fold to look-alikes of other languages' words ("la",
+        // "va"): only their diacritic-bearing spelling counts.
         let word = &text[token.start as usize..token.end as usize];
-        if word.len() <= 8 && VIETNAMESE.contains(&word.to_lowercase().as_str()) {
-            counts[1] += 1;
-        }
+        counts[1] += usize::from(bits & 2 != 0 && !word.is_ascii());
     }
     // Korean and Japanese characters are one token each: weigh them down.
     counts[3] /= 4;
@@ -191,18 +203,35 @@ const TITLES: &[&str] = &[
 pub struct ContextWords {
     heads: Vec<(Vec<u64>, HeadPosition, PlaceKind)>,
     titles: Vec<Vec<u64>>,
+    function_words: HashKeyed<u8>,
+    /// The word of each head or title that touches the name (first word of a head after it,
+    /// last word of a head or title before it): most mentions have none and skip the lists.
+    touching: HashKeyed<()>,
 }
 
 impl ContextWords {
     /// Tokenises the word lists once.
     pub fn new() -> ContextWords {
         let hashes = |words: &str| tokenize(words).iter().map(|t| t.hash).collect::<Vec<_>>();
+        let heads: Vec<_> = HEADS
+            .iter()
+            .map(|&(words, position, kind)| (hashes(words), position, kind))
+            .collect();
+        let titles: Vec<_> = TITLES.iter().map(|w| hashes(w)).collect();
+        let mut touching = HashKeyed::default();
+        for (words, position, _) in &heads {
+            let word = match position {
+                HeadPosition::After => words.first(),
+                HeadPosition::Before => words.last(),
+            };
+            touching.extend(word.map(|&w| (w, ())));
+        }
+        touching.extend(titles.iter().filter_map(|w| w.last()).map(|&w| (w, ())));
         ContextWords {
-            heads: HEADS
-                .iter()
-                .map(|&(words, position, kind)| (hashes(words), position, kind))
-                .collect(),
-            titles: TITLES.iter().map(|w| hashes(w)).collect(),
+            heads,
+            titles,
+            function_words: function_words(),
+            touching,
         }
     }
 
@@ -215,6 +244,13 @@ impl ContextWords {
         last: usize,
     ) -> Vec<(PlaceKind, HeadPosition)> {
         let mut kinds = Vec::new();
+        let touches = |i: Option<usize>| {
+            i.and_then(|i| tokens.get(i))
+                .is_some_and(|t| self.touching.contains_key(&t.hash))
+        };
+        if !touches(first.checked_sub(1)) && !touches(Some(last + 1)) {
+            return kinds;
+        }
         for (words, position, kind) in &self.heads {
             let found = match position {
                 HeadPosition::After => {
@@ -234,12 +270,16 @@ impl ContextWords {
 
     /// True when a title stands right before token `first`.
     pub fn title_before(&self, text: &str, tokens: &[Token], first: usize) -> bool {
-        self.titles.iter().any(|words| {
-            first.checked_sub(words.len()).is_some_and(|start| {
-                sequence_at(text, tokens, start, words, None)
-                    && joined(text, tokens[first - 1].end, tokens[first].start)
+        let touching = first
+            .checked_sub(1)
+            .is_some_and(|i| self.touching.contains_key(&tokens[i].hash));
+        touching
+            && self.titles.iter().any(|words| {
+                first.checked_sub(words.len()).is_some_and(|start| {
+                    sequence_at(text, tokens, start, words, None)
+                        && joined(text, tokens[first - 1].end, tokens[first].start)
+                })
             })
-        })
     }
 }
 
@@ -321,7 +361,8 @@ mod tests {
     fn detects_the_language_of_each_seed_article_style() {
         let check = |text: &str, expected: Language| {
             let tokens = tokenize(text);
-            assert_eq!(detect_language(text, &tokens), expected, "{text}");
+            let words = ContextWords::new();
+            assert_eq!(detect_language(text, &tokens, &words), expected, "{text}");
         };
         check(
             "The mayor of Daegu met the chairman of Da Nang and the delegation.",

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::gazetteer::fold::{extend_key, phrase_key, tokenize};
+use crate::gazetteer::fold::{extend_key, marks_hashes, phrase_key, tokenize};
 use crate::gazetteer::{Gazetteer, PlaceKind};
 
 /// Keys are already well-mixed hashes; hashing them again would only cost time.
@@ -45,6 +45,10 @@ pub struct Candidate {
     /// Matched through a primary name: the canonical one or one with a known language (not an
     /// unlabelled GeoNames alternate name, which are often another place's old names).
     pub primary: bool,
+    /// Diacritics of the matched name, per word ([`marks_hashes`]; 0 for none).
+    pub marks: u64,
+    /// Diacritics of the matched name, flattened.
+    pub flat_marks: u64,
 }
 
 /// A node of the hashed trie.
@@ -106,6 +110,7 @@ impl NameIndex {
                     prefixes.push(key);
                     key = extend_key(key, token.hash);
                 }
+                let (marks, flat_marks) = marks_hashes(&name.name);
                 entries.push((
                     key,
                     Candidate {
@@ -113,14 +118,17 @@ impl NameIndex {
                         kind: place.kind,
                         inflected,
                         primary,
+                        marks,
+                        flat_marks,
                     },
                 ));
             }
         }
-        // Group candidates by key; a place named twice under one key (two languages spelling
-        // it alike) is one candidate, preferring the uninflected reading.
-        entries.sort_unstable_by_key(|(key, c)| (*key, c.place, c.inflected, !c.primary));
-        entries.dedup_by_key(|(key, c)| (*key, c.place));
+        // Group candidates by key; a place named twice under one key with the same diacritics
+        // (two languages spelling it alike) is one candidate, preferring the uninflected,
+        // primary reading. "Hue" and "Huế" stay two candidates: the text's diacritics choose.
+        entries.sort_unstable_by_key(|(key, c)| (*key, c.place, c.marks, c.inflected, !c.primary));
+        entries.dedup_by_key(|(key, c)| (*key, c.place, c.marks));
         let mut nodes: HashKeyed<Node> = HashKeyed::default();
         nodes.reserve(entries.len() + prefixes.len() / 2);
         let mut candidates = Vec::with_capacity(entries.len());
