@@ -193,3 +193,32 @@ fn urls_and_places_named_after_people_are_not_names() {
         expect![""],
     );
 }
+
+proptest::proptest! {
+    /// The taggers never fail on bad text: any mix of digits, separators, titles, heads, case
+    /// and scripts yields spans on character boundaries, in order, inside the text.
+    #[test]
+    fn taggers_never_panic_and_return_valid_ranges(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "Chairman ", "Mr.", " Kim", " Jung-ki", " Tho", "Nguyễn ", "Văn ", "Ủy ban Nhân dân ",
+                "Trung tâm ", "Association", " Committee", "PPC", "(", ")", " 2016", "17", "-", "–",
+                "/", ".", ",", " ", "\n", "ngày ", "tháng ", "năm ", "October ", "the past ", "5 ",
+                "years", "년", "월", "일", "stycznia ", "r.", "https://", "Đà Nẵng", "’s ", "é", "😀",
+                "Komitetu ", "Miejskiego ", "Gubernator ", "the same year", "1930 - ", "to ",
+            ]),
+            0..40,
+        )
+    ) {
+        let text: String = pieces.concat();
+        let config = TaggingConfig::default();
+        let dates = crate::tag::temporal::tag_temporal(&text, &config);
+        let names = tag_names(&text, &dates, &config);
+        for span in dates.iter().chain(&names) {
+            proptest::prop_assert!(span.range.start < span.range.end);
+            proptest::prop_assert!(span.range.end as usize <= text.len());
+            proptest::prop_assert!(text.is_char_boundary(span.range.start as usize));
+            proptest::prop_assert!(text.is_char_boundary(span.range.end as usize));
+        }
+    }
+}
