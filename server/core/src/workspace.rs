@@ -203,13 +203,18 @@ struct Index {
     rest: FastMap<Vec<Occurrence>>,
 }
 
+/// Set in the paragraph number of an occurrence stored in `Index::first` when `Index::rest`
+/// holds more occurrences of the key: the common unique key then costs one lookup, not two.
+const HAS_REST: u32 = 1 << 31;
+
 impl Index {
     fn insert(&mut self, key: u64, occurrence: Occurrence) {
         match self.first.entry(key) {
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(occurrence);
             }
-            std::collections::hash_map::Entry::Occupied(_) => {
+            std::collections::hash_map::Entry::Occupied(mut slot) => {
+                slot.get_mut().paragraph |= HAS_REST;
                 self.rest.entry(key).or_default().push(occurrence);
             }
         }
@@ -217,31 +222,30 @@ impl Index {
 
     /// Removes every occurrence of document `document` under `key`.
     fn remove_document(&mut self, key: u64, document: u32) {
-        let Some(first) = self.first.get(&key).copied() else {
+        let all: Vec<Occurrence> = self.get(key).collect();
+        if all.iter().all(|o| o.document != document) {
             return;
-        };
-        let mut rest = self.rest.remove(&key).unwrap_or_default();
-        rest.retain(|o| o.document != document);
-        if first.document == document {
-            if rest.is_empty() {
-                self.first.remove(&key);
-                return;
-            }
-            self.first.insert(key, rest.remove(0));
         }
-        if !rest.is_empty() {
-            self.rest.insert(key, rest);
+        self.first.remove(&key);
+        self.rest.remove(&key);
+        for occurrence in all.into_iter().filter(|o| o.document != document) {
+            self.insert(key, occurrence);
         }
     }
 
     /// The occurrences under `key`, in insertion order.
     fn get(&self, key: u64) -> impl Iterator<Item = Occurrence> + '_ {
         let first = self.first.get(&key).copied();
-        let rest = if first.is_some() {
-            self.rest.get(&key).map_or(&[][..], Vec::as_slice)
-        } else {
-            &[]
+        let rest = match first {
+            Some(first) if first.paragraph & HAS_REST != 0 => {
+                self.rest.get(&key).map_or(&[][..], Vec::as_slice)
+            }
+            _ => &[],
         };
+        let first = first.map(|o| Occurrence {
+            document: o.document,
+            paragraph: o.paragraph & !HAS_REST,
+        });
         first.into_iter().chain(rest.iter().copied())
     }
 

@@ -12,6 +12,7 @@
 pub mod context;
 pub mod index;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -35,7 +36,9 @@ pub fn tag_localities(
 /// A locality tagger over one gazetteer: the gazetteer, its name index and the context words.
 /// Build it once (it indexes every name) and share it.
 pub struct LocalityTagger {
-    gazetteer: Gazetteer,
+    /// Borrowed for the built-in gazetteer (no copy of half a million names), owned for a
+    /// user's.
+    gazetteer: Cow<'static, Gazetteer>,
     index: NameIndex,
     common_words: HashSet<u64>,
     context: ContextWords,
@@ -54,11 +57,15 @@ impl LocalityTagger {
     /// The tagger over the built-in gazetteer, built on first use and shared by the process.
     pub fn builtin() -> &'static LocalityTagger {
         static BUILTIN: OnceLock<LocalityTagger> = OnceLock::new();
-        BUILTIN.get_or_init(|| LocalityTagger::new(Gazetteer::builtin().clone()))
+        BUILTIN.get_or_init(|| LocalityTagger::with_gazetteer(Cow::Borrowed(Gazetteer::builtin())))
     }
 
     /// A tagger over any gazetteer (the built-in one plus a user's entries, or a test's).
     pub fn new(gazetteer: Gazetteer) -> LocalityTagger {
+        LocalityTagger::with_gazetteer(Cow::Owned(gazetteer))
+    }
+
+    fn with_gazetteer(gazetteer: Cow<'static, Gazetteer>) -> LocalityTagger {
         let index = NameIndex::build(&gazetteer);
         let common_words = builtin::COMMON_WORDS
             .lines()
