@@ -92,6 +92,32 @@ async fn review_decisions_are_stored_reanchored_orphaned_and_exported() {
         "{actions:#?}"
     );
 
+    // Hovers follow the decision: nothing on the rejected mention, the locality on the other.
+    let hover = |range: Value| {
+        let client = &client;
+        let uri = uri.clone();
+        async move {
+            client
+                .request(
+                    "textDocument/hover",
+                    json!({"textDocument": {"uri": uri}, "position": range["start"]}),
+                )
+                .await
+        }
+    };
+    assert_eq!(
+        hover(range_of(text, "Daegu", 0)).await,
+        Value::Null,
+        "the rejected mention has no hover"
+    );
+    assert!(
+        hover(range_of(text, "Daegu", 1))
+            .await
+            .to_string()
+            .contains("Daegu"),
+        "the other mention keeps its hover"
+    );
+
     // Annotate a selection by hand: "delegation" as an organisation.
     let actions = actions_at(&client, &uri, range_of(text, "delegation", 0)).await;
     run(

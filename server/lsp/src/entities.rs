@@ -77,7 +77,12 @@ pub fn tag_batch(session: &Session, changes: Vec<(DocumentKey, Option<Document>,
         };
         let text = document.text.to_string();
         let tags = gazette_core::tag::tag_document(&text, &config);
-        tagged.push((key, Some((document, text, tags.spans))));
+        // Curators' decisions override the suggestions in tokens, hovers and references.
+        let spans: Vec<_> = crate::review::review_suggestions(&document.uri, &text, &tags.spans)
+            .into_iter()
+            .map(|reviewed| reviewed.span)
+            .collect();
+        tagged.push((key, Some((document, text, spans))));
     }
     let mut entities = session.entities_mut();
     for (key, result) in tagged {

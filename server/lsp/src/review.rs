@@ -14,7 +14,7 @@ use gazette_core::annotation::overlay::{ReviewedSpan, SpanOrigin, apply_review};
 use gazette_core::annotation::{Annotation, AnnotationFile, AnnotationStatus, NewAnnotation};
 use gazette_core::rules::orphaned_annotation;
 use gazette_core::tag::locality::LocalityTagger;
-use gazette_core::tag::{EntityLabel, TaggingConfig, tag_document_with};
+use gazette_core::tag::{EntityLabel, EntitySpan, TaggingConfig, tag_document_with};
 use gazette_core::text::TextRange;
 use gazette_store::AnnotationStore;
 use ropey::Rope;
@@ -114,7 +114,21 @@ fn load_file(uri: &Uri) -> Option<AnnotationFile> {
 pub fn reviewed_spans(uri: &Uri, text: &str) -> Vec<ReviewedSpan> {
     let suggestions =
         tag_document_with(text, &TaggingConfig::default(), LocalityTagger::builtin()).spans;
+    review_suggestions(uri, text, &suggestions)
+}
+
+/// Applies the decisions stored for the document at `uri` over `suggestions`.
+pub fn review_suggestions(uri: &Uri, text: &str, suggestions: &[EntitySpan]) -> Vec<ReviewedSpan> {
     let file = load_file(uri).unwrap_or_else(|| AnnotationFile::new(""));
+    if file.annotations.is_empty() {
+        return suggestions
+            .iter()
+            .map(|span| ReviewedSpan {
+                span: span.clone(),
+                origin: SpanOrigin::Suggested,
+            })
+            .collect();
+    }
     let reanchored = reanchor_file(text, &file);
     let pairs: Vec<(&Annotation, Anchoring)> = reanchored
         .file
@@ -122,7 +136,7 @@ pub fn reviewed_spans(uri: &Uri, text: &str) -> Vec<ReviewedSpan> {
         .iter()
         .zip(reanchored.anchorings.iter().copied())
         .collect();
-    apply_review(&suggestions, &pairs)
+    apply_review(suggestions, &pairs)
 }
 
 /// The orphaned-annotation findings of a document, for the analysis worker to publish with the
@@ -426,7 +440,7 @@ pub fn execute(session: &Arc<Session>, name: &str, arguments: Vec<Value>) -> Res
         other => return Err(Error::invalid_params(format!("unknown command {other}"))),
     };
     // Re-publish the document's findings (orphans may have come or gone).
-    session.state().dirty.insert(document_key(&uri));
+    session.state().touch(&document_key(&uri));
     session.wake.notify_one();
     Ok(None)
 }

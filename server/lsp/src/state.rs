@@ -252,6 +252,16 @@ impl State {
         self.next_generation
     }
 
+    /// Marks a document for re-analysis although its text did not change (its stored annotations
+    /// did): a new generation makes requests wait for results that include the change.
+    pub fn touch(&mut self, key: &str) {
+        let generation = self.next_generation();
+        if let Some(document) = self.documents.get_mut(key) {
+            document.generation = generation;
+            self.dirty.insert(key.to_owned());
+        }
+    }
+
     /// The corpus (root index) a document belongs to: the deepest root containing it, or
     /// `roots.len()` for loose documents.
     pub fn corpus_of(&self, uri: &Uri) -> usize {
