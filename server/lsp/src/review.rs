@@ -9,8 +9,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use gazette_core::annotation::anchor::{Anchoring, reanchor_file, rebase};
-use gazette_core::annotation::overlay::{ReviewedSpan, SpanOrigin, apply_review};
+use gazette_core::annotation::anchor::rebase;
+use gazette_core::annotation::overlay::{ReviewedSpan, SpanOrigin, review_document};
 use gazette_core::annotation::{Annotation, AnnotationFile, AnnotationStatus, NewAnnotation};
 use gazette_core::rules::orphaned_annotation;
 use gazette_core::tag::locality::LocalityTagger;
@@ -120,23 +120,7 @@ pub fn reviewed_spans(uri: &Uri, text: &str) -> Vec<ReviewedSpan> {
 /// Applies the decisions stored for the document at `uri` over `suggestions`.
 pub fn review_suggestions(uri: &Uri, text: &str, suggestions: &[EntitySpan]) -> Vec<ReviewedSpan> {
     let file = load_file(uri).unwrap_or_else(|| AnnotationFile::new(""));
-    if file.annotations.is_empty() {
-        return suggestions
-            .iter()
-            .map(|span| ReviewedSpan {
-                span: span.clone(),
-                origin: SpanOrigin::Suggested,
-            })
-            .collect();
-    }
-    let reanchored = reanchor_file(text, &file);
-    let pairs: Vec<(&Annotation, Anchoring)> = reanchored
-        .file
-        .annotations
-        .iter()
-        .zip(reanchored.anchorings.iter().copied())
-        .collect();
-    apply_review(suggestions, &pairs)
+    review_document(text, &file, suggestions).0
 }
 
 /// The orphaned-annotation findings of a document, for the analysis worker to publish with the

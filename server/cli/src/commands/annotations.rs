@@ -9,12 +9,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use gazette_core::annotation::anchor::{Anchoring, reanchor_file};
 use gazette_core::annotation::export::{
     brat_annotation_conf, to_brat, to_conll, to_jsonl_line, to_tei, to_w3c,
 };
 use gazette_core::annotation::import::{from_brat, from_jsonl_line};
-use gazette_core::annotation::overlay::{ReviewedSpan, SpanOrigin, apply_review};
+use gazette_core::annotation::overlay::{ReviewedSpan, SpanOrigin, review_document};
 use gazette_core::annotation::{Annotation, AnnotationStatus, NewAnnotation};
 use gazette_core::tag::{EntitySpan, TaggingConfig, tag_document};
 pub use gazette_store::corpus_root_for;
@@ -112,30 +111,17 @@ pub fn review_overlay(
     suggestions: &[EntitySpan],
 ) -> Result<Vec<ReviewedSpan>> {
     let loaded = store.load(relative)?;
-    let reanchored = reanchor_file(text, &loaded.file);
-    for (annotation, anchoring) in reanchored
-        .file
-        .annotations
-        .iter()
-        .zip(&reanchored.anchorings)
-    {
-        if *anchoring == Anchoring::Orphaned {
-            eprintln!(
-                "gazette: warning: {}: annotation {} ({} `{}`) no longer matches the text; kept in its file",
-                relative.display(),
-                annotation.id,
-                annotation.label.as_str(),
-                annotation.exact()
-            );
-        }
+    let (reviewed, orphans) = review_document(text, &loaded.file, suggestions);
+    for annotation in orphans {
+        eprintln!(
+            "gazette: warning: {}: annotation {} ({} `{}`) no longer matches the text; kept in its file",
+            relative.display(),
+            annotation.id,
+            annotation.label.as_str(),
+            annotation.exact()
+        );
     }
-    let pairs: Vec<(&Annotation, Anchoring)> = reanchored
-        .file
-        .annotations
-        .iter()
-        .zip(reanchored.anchorings.iter().copied())
-        .collect();
-    Ok(apply_review(suggestions, &pairs))
+    Ok(reviewed)
 }
 
 /// The spans of one document after review (only the accepted ones with `reviewed_only`).

@@ -81,6 +81,29 @@ pub fn apply_review(
     reviewed
 }
 
+/// Re-anchors the decisions of `file` in `text` and applies them over `suggestions`. Also returns
+/// the annotations that could not be anchored (orphans), for the caller to report: they are never
+/// dropped from the file.
+pub fn review_document(
+    text: &str,
+    file: &super::AnnotationFile,
+    suggestions: &[EntitySpan],
+) -> (Vec<ReviewedSpan>, Vec<Annotation>) {
+    let reanchored = super::anchor::reanchor_file(text, file);
+    let pairs: Vec<(&Annotation, Anchoring)> = reanchored
+        .file
+        .annotations
+        .iter()
+        .zip(reanchored.anchorings.iter().copied())
+        .collect();
+    let orphans = pairs
+        .iter()
+        .filter(|(_, anchoring)| *anchoring == Anchoring::Orphaned)
+        .map(|(annotation, _)| (*annotation).clone())
+        .collect();
+    (apply_review(suggestions, &pairs), orphans)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
