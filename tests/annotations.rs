@@ -51,15 +51,11 @@ fn a_kill_during_a_write_never_leaves_a_torn_file() {
 /// The committed JSON Schema of annotation files matches the Rust types.
 #[test]
 fn annotation_schema_is_fresh() {
-    let path = gazette_tests::repo_root().join("schema/annotations.schema.json");
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    let generated = gazette_core::annotation::json_schema();
-    if committed != generated {
-        // Like rust-analyzer's `ensure_file_contents`: fix the file, then fail so that the change
-        // is noticed and committed.
-        std::fs::write(&path, &generated).unwrap();
-        panic!("schema/annotations.schema.json was stale and has been regenerated; commit it");
-    }
+    gazette_tests::ensure_file_contents(
+        "schema/annotations.schema.json",
+        &gazette_core::annotation::json_schema(),
+        "`cargo xtask schema`",
+    );
 }
 
 /// Annotation files written by the store validate against the committed schema's shape: the

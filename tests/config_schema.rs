@@ -2,18 +2,11 @@
 
 #[test]
 fn config_schema_is_fresh() {
-    let path = gazette_tests::repo_root().join("schema/config.schema.json");
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    let generated = gazette_core::config::json_schema();
-    if committed != generated {
-        // Like rust-analyzer's `ensure_file_contents`: fix the file, then fail so the change is
-        // noticed and committed.
-        std::fs::write(&path, &generated).unwrap();
-        panic!(
-            "schema/config.schema.json was stale and has been regenerated \
-             (`cargo xtask schema`); commit it"
-        );
-    }
+    gazette_tests::ensure_file_contents(
+        "schema/config.schema.json",
+        &gazette_core::config::json_schema(),
+        "`cargo xtask schema`",
+    );
 }
 
 #[test]

@@ -5,18 +5,11 @@ use std::process::Command;
 
 #[test]
 fn gazetteer_schema_is_fresh() {
-    let path = gazette_tests::repo_root().join("schema/gazetteer.schema.json");
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    let generated = gazette_core::gazetteer::json_schema();
-    if committed != generated {
-        // Like rust-analyzer's `ensure_file_contents`: fix the file, then fail so the change is
-        // noticed and committed.
-        std::fs::write(&path, &generated).unwrap();
-        panic!(
-            "schema/gazetteer.schema.json was stale and has been regenerated \
-             (`cargo xtask schema`); commit it"
-        );
-    }
+    gazette_tests::ensure_file_contents(
+        "schema/gazetteer.schema.json",
+        &gazette_core::gazetteer::json_schema(),
+        "`cargo xtask schema`",
+    );
 }
 
 #[test]

@@ -59,6 +59,18 @@ pub fn gazette_binary() -> PathBuf {
         .clone()
 }
 
+/// Checks that the committed file at `relative` (from the repository root) equals `generated`.
+/// Like rust-analyzer's `ensure_file_contents`: a stale file is rewritten, then the test fails so
+/// that the change is noticed and committed. `regenerate` says how to regenerate it by hand.
+pub fn ensure_file_contents(relative: &str, generated: &str, regenerate: &str) {
+    let path = repo_root().join(relative);
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != generated {
+        std::fs::write(&path, generated).expect("rewrite the stale file");
+        panic!("{relative} was stale and has been regenerated ({regenerate}); commit it");
+    }
+}
+
 /// A scratch directory removed when dropped (tests must not leave files behind).
 pub struct TempDir {
     path: PathBuf,

@@ -28,14 +28,25 @@ enum Task {
 fn main() -> Result<()> {
     match Cli::parse().task {
         Task::Schema => {
-            let path = repo_root().join("schema/config.schema.json");
-            std::fs::write(&path, gazette_core::config::json_schema())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {}", path.display());
-            let path = repo_root().join("schema/gazetteer.schema.json");
-            std::fs::write(&path, gazette_core::gazetteer::json_schema())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            for (relative, schema) in [
+                (
+                    "schema/config.schema.json",
+                    gazette_core::config::json_schema(),
+                ),
+                (
+                    "schema/gazetteer.schema.json",
+                    gazette_core::gazetteer::json_schema(),
+                ),
+                (
+                    "schema/annotations.schema.json",
+                    gazette_core::annotation::json_schema(),
+                ),
+            ] {
+                let path = repo_root().join(relative);
+                std::fs::write(&path, schema)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                eprintln!("wrote {}", path.display());
+            }
             Ok(())
         }
         Task::GenCorpus(args) => gen_corpus::run(args),

@@ -135,6 +135,16 @@ pub fn orphan_diagnostics(uri: &Uri, text: &Rope) -> Vec<gazette_core::diagnosti
         .collect()
 }
 
+/// A code action that runs `name` with `arguments` when chosen.
+fn command_action<T: Serialize>(
+    title: String,
+    kind: CodeActionKind,
+    name: &str,
+    arguments: &T,
+) -> CodeActionOrCommand {
+    action(title.clone(), kind, command(title, name, arguments))
+}
+
 fn command<T: Serialize>(title: String, name: &str, arguments: &T) -> Command {
     Command {
         title,
@@ -192,39 +202,30 @@ pub fn code_actions(
         };
         if reviewed.origin == SpanOrigin::Suggested {
             let title = format!("Accept {} “{surface}”{norm_text}", span.label.as_str());
-            actions.push(action(
-                title.clone(),
+            actions.push(command_action(
+                title,
                 review.clone(),
-                command(
-                    title,
-                    DECIDE_COMMAND,
-                    &decide(span.label, span.norm.clone(), AnnotationStatus::Accepted),
-                ),
+                DECIDE_COMMAND,
+                &decide(span.label, span.norm.clone(), AnnotationStatus::Accepted),
             ));
         }
         let title = format!("Reject {} “{surface}”", span.label.as_str());
-        actions.push(action(
-            title.clone(),
+        actions.push(command_action(
+            title,
             review.clone(),
-            command(
-                title,
-                DECIDE_COMMAND,
-                &decide(span.label, span.norm.clone(), AnnotationStatus::Rejected),
-            ),
+            DECIDE_COMMAND,
+            &decide(span.label, span.norm.clone(), AnnotationStatus::Rejected),
         ));
         for label in gazette_core::annotation::export::ALL_LABELS
             .into_iter()
             .filter(|l| *l != span.label)
         {
             let title = format!("Change “{surface}” to {}", label.as_str());
-            actions.push(action(
-                title.clone(),
+            actions.push(command_action(
+                title,
                 review.clone(),
-                command(
-                    title,
-                    DECIDE_COMMAND,
-                    &decide(label, None, AnnotationStatus::Accepted),
-                ),
+                DECIDE_COMMAND,
+                &decide(label, None, AnnotationStatus::Accepted),
             ));
         }
         if span.label == EntityLabel::Loc {
@@ -234,14 +235,11 @@ pub fn code_actions(
                 .take(5)
             {
                 let title = format!("Link “{surface}” to {place}");
-                actions.push(action(
-                    title.clone(),
+                actions.push(command_action(
+                    title,
                     review.clone(),
-                    command(
-                        title,
-                        DECIDE_COMMAND,
-                        &decide(EntityLabel::Loc, Some(place), AnnotationStatus::Accepted),
-                    ),
+                    DECIDE_COMMAND,
+                    &decide(EntityLabel::Loc, Some(place), AnnotationStatus::Accepted),
                 ));
             }
         }
@@ -255,17 +253,14 @@ pub fn code_actions(
                     "Accept all {pending} {} suggestions in this document",
                     span.label.as_str()
                 );
-                actions.push(action(
-                    title.clone(),
+                actions.push(command_action(
+                    title,
                     review.clone(),
-                    command(
-                        title,
-                        ACCEPT_ALL_COMMAND,
-                        &AcceptAllArguments {
-                            uri: uri.clone(),
-                            label: span.label,
-                        },
-                    ),
+                    ACCEPT_ALL_COMMAND,
+                    &AcceptAllArguments {
+                        uri: uri.clone(),
+                        label: span.label,
+                    },
                 ));
             }
         }
@@ -289,10 +284,11 @@ pub fn code_actions(
                 norm: None,
                 status: AnnotationStatus::Accepted,
             };
-            actions.push(action(
-                title.clone(),
+            actions.push(command_action(
+                title,
                 review.clone(),
-                command(title, DECIDE_COMMAND, &arguments),
+                DECIDE_COMMAND,
+                &arguments,
             ));
         }
     }
@@ -310,24 +306,22 @@ pub fn code_actions(
                     id: orphan.id.clone(),
                     range: to_lsp(target),
                 };
-                actions.push(action(
-                    title.clone(),
+                actions.push(command_action(
+                    title,
                     CodeActionKind::QUICKFIX,
-                    command(title, REATTACH_COMMAND, &arguments),
+                    REATTACH_COMMAND,
+                    &arguments,
                 ));
             }
             let title = format!("Delete the orphaned annotation {}", orphan.id);
-            actions.push(action(
-                title.clone(),
+            actions.push(command_action(
+                title,
                 CodeActionKind::QUICKFIX,
-                command(
-                    title,
-                    DELETE_COMMAND,
-                    &AnnotationIdArguments {
-                        uri: uri.clone(),
-                        id: orphan.id,
-                    },
-                ),
+                DELETE_COMMAND,
+                &AnnotationIdArguments {
+                    uri: uri.clone(),
+                    id: orphan.id,
+                },
             ));
         }
     }

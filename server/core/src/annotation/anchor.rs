@@ -95,17 +95,7 @@ pub fn reanchor_file(text: &str, file: &AnnotationFile) -> ReanchoredFile {
     if changed {
         // Sorting would desynchronise `anchorings`; keep both in the re-sorted order.
         let mut paired: Vec<_> = updated.annotations.into_iter().zip(anchorings).collect();
-        paired.sort_by(|(a, _), (b, _)| {
-            let key = |x: &Annotation| {
-                (
-                    x.target.selector.0.start,
-                    x.target.selector.0.end,
-                    x.label,
-                    x.id.clone(),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
+        paired.sort_by(|(a, _), (b, _)| a.order_key().cmp(&b.order_key()));
         let (annotations, sorted_anchorings) = paired.into_iter().unzip();
         updated.annotations = annotations;
         anchorings = sorted_anchorings;

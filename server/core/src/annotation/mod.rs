@@ -197,17 +197,8 @@ impl AnnotationFile {
 
     /// Sorts annotations by position, then label, then id, so that a file's order is canonical.
     pub fn sort(&mut self) {
-        self.annotations.sort_by(|a, b| {
-            let key = |x: &Annotation| {
-                (
-                    x.target.selector.0.start,
-                    x.target.selector.0.end,
-                    x.label,
-                    x.id.clone(),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
+        self.annotations
+            .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     }
 
     /// Adds an annotation, replacing any earlier one on the same span with the same label: the
@@ -296,6 +287,12 @@ impl Annotation {
                 text_hash: text_hash(text),
             },
         })
+    }
+
+    /// The canonical order of annotations in a file: position, then label, then id.
+    pub fn order_key(&self) -> (usize, usize, EntityLabel, &str) {
+        let position = &self.target.selector.0;
+        (position.start, position.end, self.label, &self.id)
     }
 
     /// The annotated text as recorded.
