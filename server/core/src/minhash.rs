@@ -1,10 +1,12 @@
 //! MinHash signatures and LSH bands for near-duplicate paragraphs.
 //!
 //! A paragraph's normalised words are cut into shingles of `shingle_words` consecutive words;
-//! [`SIGNATURE_LEN`] independent hash functions each keep their minimum over the shingles. Two
-//! signatures agree at a position with probability equal to the Jaccard similarity of the
-//! shingle sets. Only the top 16 bits of each minimum are kept (b-bit MinHash): it makes a
-//! signature 160 bytes, and a chance agreement (1 in 65 536) hardly moves the estimate.
+//! the signature holds [`SIGNATURE_LEN`] minima over the shingles, computed with one-permutation
+//! hashing and optimal densification (see [`signature`]): one hash per shingle, not one per
+//! shingle and position. Two signatures agree at a position with probability equal to the
+//! Jaccard similarity of the shingle sets. Only the low 16 bits of each minimum are kept (b-bit
+//! MinHash): it makes a signature 160 bytes, and a chance agreement (1 in 65 536) hardly moves
+//! the estimate.
 //!
 //! Locality-sensitive hashing groups the signature into [`BANDS`] bands of [`ROWS`] rows; two
 //! paragraphs become candidates when any band is equal. With 20 × 4 the S-curve is centred near
@@ -23,77 +25,135 @@ pub const ROWS: usize = 4;
 /// A b-bit MinHash signature.
 pub type Signature = [u16; SIGNATURE_LEN];
 
-/// Multipliers and offsets of the hash family, derived from a fixed seed with SplitMix64 so
-/// that signatures are identical across runs and machines.
-const PERMUTATIONS: [(u64, u64); SIGNATURE_LEN] = {
-    let mut table = [(0u64, 0u64); SIGNATURE_LEN];
-    let mut state: u64 = 0x6761_7a65_7474_6531; // "gazette1"
-    let mut i = 0;
-    while i < SIGNATURE_LEN {
-        let mut pair = [0u64; 2];
-        let mut j = 0;
-        while j < 2 {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            pair[j] = z ^ (z >> 31);
-            j += 1;
+/// SplitMix64's finaliser: a fixed, well-mixing function of 64 bits.
+pub(crate) const fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The bin (0..[`SIGNATURE_LEN`]) of a uniform 64-bit hash: its top bits, by multiply-shift.
+const fn bin_of(hash: u64) -> usize {
+    ((hash as u128 * SIGNATURE_LEN as u128) >> 64) as usize
+}
+
+/// How many densification probes per bin are precomputed.
+const PROBES: usize = 128;
+
+/// For every bin, a fixed pseudo-random sequence of other bins to borrow a value from when the
+/// bin is empty (optimal densification). The sequences depend only on the bin, never on the
+/// paragraph, which is what makes borrowed values comparable between two paragraphs.
+const DENSIFICATION_PROBES: [[u8; PROBES]; SIGNATURE_LEN] = {
+    let mut table = [[0u8; PROBES]; SIGNATURE_LEN];
+    let mut bin = 0;
+    while bin < SIGNATURE_LEN {
+        let mut attempt = 0;
+        while attempt < PROBES {
+            table[bin][attempt] = bin_of(probe_hash(bin, attempt)) as u8;
+            attempt += 1;
         }
-        table[i] = (pair[0] | 1, pair[1]);
-        i += 1;
+        bin += 1;
     }
     table
 };
 
+const fn probe_hash(bin: usize, attempt: usize) -> u64 {
+    mix(0x6761_7a65_7474_6531 ^ ((bin as u64) << 32) ^ attempt as u64) // "gazette1"
+}
+
 /// The signature of a normalised paragraph (words separated by single spaces), or `None` when
 /// it has no words.
+///
+/// This is one-permutation hashing with optimal densification (Shrivastava, ICML 2017): each
+/// shingle is hashed once; the top bits of the hash choose one of the [`SIGNATURE_LEN`] bins and
+/// the bin keeps the minimum of the other bits. An empty bin (a paragraph with fewer shingles
+/// than bins leaves many) borrows the value of the first non-empty bin in its fixed probe
+/// sequence. Two signatures agree at a position with probability equal to the Jaccard
+/// similarity, as with [`SIGNATURE_LEN`] independent permutations, for one hash per shingle
+/// instead of [`SIGNATURE_LEN`].
 pub fn signature(normalized: &[u8], shingle_words: usize) -> Option<Signature> {
-    let shingle_words = shingle_words.max(1);
-    let word_hashes: Vec<u64> = normalized
-        .split(|&byte| byte == b' ')
-        .filter(|word| !word.is_empty())
-        .map(xxhash_rust::xxh3::xxh3_64)
-        .collect();
-    if word_hashes.is_empty() {
+    let shingle_words = shingle_words.clamp(1, MAX_SHINGLE_WORDS);
+    let words = if normalized.is_empty() {
+        0
+    } else {
+        memchr::memchr_iter(b' ', normalized).count() + 1
+    };
+    if words == 0 {
         return None;
     }
+    // A paragraph shorter than a shingle is one shingle of all its words.
+    let window = shingle_words.min(words);
     let mut minima = [u64::MAX; SIGNATURE_LEN];
-    let window = shingle_words.min(word_hashes.len());
-    for shingle in word_hashes.windows(window) {
+    // The hashes of the last `window` words, in a ring.
+    let mut ring = [0u64; MAX_SHINGLE_WORDS];
+    for (seen, word) in normalized.split(|&byte| byte == b' ').enumerate() {
+        ring[seen % MAX_SHINGLE_WORDS] = xxhash_rust::xxh3::xxh3_64(word);
+        if seen + 1 < window {
+            continue;
+        }
         let mut hash = 0u64;
-        for &word in shingle {
+        for offset in (0..window).rev() {
+            let word = ring[(seen - offset) % MAX_SHINGLE_WORDS];
             hash = (hash.rotate_left(23) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         }
-        hash ^= hash >> 29;
-        for (minimum, &(multiplier, offset)) in minima.iter_mut().zip(PERMUTATIONS.iter()) {
-            let value = hash.wrapping_mul(multiplier).wrapping_add(offset);
-            *minimum = (*minimum).min(value);
-        }
+        let hash = mix(hash);
+        let bin = bin_of(hash);
+        // The bin comes from the top bits; the value kept is the rest.
+        let value = hash & 0x00ff_ffff_ffff_ffff;
+        minima[bin] = minima[bin].min(value);
     }
     let mut signature = [0u16; SIGNATURE_LEN];
-    for (bits, minimum) in signature.iter_mut().zip(minima) {
-        *bits = (minimum >> 48) as u16;
+    for (bin, bits) in signature.iter_mut().enumerate() {
+        let mut minimum = minima[bin];
+        if minimum == u64::MAX {
+            minimum = borrowed_minimum(&minima, bin);
+        }
+        // b-bit MinHash keeps the low bits of the minimum, which are uniform.
+        *bits = minimum as u16;
     }
     Some(signature)
 }
 
+/// The value an empty bin borrows: the minimum of the first non-empty bin of its probe
+/// sequence (at least one bin is non-empty).
+fn borrowed_minimum(minima: &[u64; SIGNATURE_LEN], bin: usize) -> u64 {
+    for &probe in &DENSIFICATION_PROBES[bin] {
+        let minimum = minima[probe as usize];
+        if minimum != u64::MAX {
+            return minimum;
+        }
+    }
+    // Very sparse paragraphs (one or two shingles) may exhaust the table: keep probing.
+    (PROBES..)
+        .map(|attempt| minima[bin_of(probe_hash(bin, attempt))])
+        .find(|&minimum| minimum != u64::MAX)
+        .unwrap_or(0)
+}
+
+/// The longest shingle accepted (`rules.near-duplicate.shingle-words` is at most 8).
+pub const MAX_SHINGLE_WORDS: usize = 8;
+
 /// The LSH keys of a signature, one per band; the band number is mixed in so that equal rows in
 /// different bands never collide.
 pub fn band_keys(signature: &Signature) -> [u64; BANDS] {
-    let mut keys = [0u64; BANDS];
-    for (band, key) in keys.iter_mut().enumerate() {
-        let rows = &signature[band * ROWS..(band + 1) * ROWS];
-        let mut packed = 0u64;
-        for &row in rows {
-            packed = (packed << 16) | u64::from(row);
-        }
-        // Mix in the band number with a multiply so keys stay well spread for hash maps.
-        *key = (packed ^ (band as u64).wrapping_mul(0xa076_1d64_78bd_642f))
-            .wrapping_mul(0xe703_7ed1_a0b4_28db)
-            .rotate_left(31);
+    std::array::from_fn(|band| band_key(signature, band))
+}
+
+/// The LSH key of one band of a signature.
+pub fn band_key(signature: &Signature, band: usize) -> u64 {
+    let mut packed = 0u64;
+    for &row in band_rows(signature, band) {
+        packed = (packed << 16) | u64::from(row);
     }
-    keys
+    // Mix in the band number with a multiply so keys stay well spread for hash maps.
+    (packed ^ (band as u64).wrapping_mul(0xa076_1d64_78bd_642f))
+        .wrapping_mul(0xe703_7ed1_a0b4_28db)
+        .rotate_left(31)
+}
+
+/// The rows of one band of a signature.
+pub fn band_rows(signature: &Signature, band: usize) -> &[u16] {
+    &signature[band * ROWS..(band + 1) * ROWS]
 }
 
 /// The estimated Jaccard similarity of the shingle sets behind two signatures.

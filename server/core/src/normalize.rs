@@ -61,33 +61,73 @@ pub fn is_separator(c: char) -> bool {
         )
 }
 
-/// What the normaliser needs to know about one non-ASCII character; computing it costs a few
-/// table searches, so recent characters are cached (text uses few distinct non-ASCII letters).
-#[derive(Clone, Copy)]
-struct CharInfo {
-    c: char,
-    /// Its lowercase form when that is a single character (almost always).
-    lower: Option<char>,
-    separator: bool,
-    /// False for characters that may change under NFC (combining marks, conjoining jamo...).
-    stable_under_nfc: bool,
+/// What the normaliser needs to know about one character, packed into a `u64` so that the hot
+/// loop does one load per character: the UTF-8 bytes of its lowercase form (bits 0–31, written
+/// out four bytes at a time), their number (bits 32–34) and flags.
+type CharInfo = u64;
+
+/// The character separates words.
+const SEPARATOR: CharInfo = 1 << 40;
+/// The character may change under NFC (combining marks, conjoining jamo...).
+const UNSTABLE: CharInfo = 1 << 41;
+/// The lowercase form is several characters (`İ`): written by the slow path.
+const MULTI_CHAR_LOWER: CharInfo = 1 << 42;
+
+fn char_info(c: char) -> CharInfo {
+    let stable = unicode_normalization::char::canonical_combining_class(c) == 0
+        && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes;
+    let mut info = if stable { 0 } else { UNSTABLE };
+    if is_separator(c) {
+        return info | SEPARATOR;
+    }
+    let mut lowers = c.to_lowercase();
+    match (lowers.next(), lowers.next()) {
+        (Some(lower), None) => {
+            let mut utf8 = [0u8; 4];
+            let length = lower.encode_utf8(&mut utf8).len();
+            info |= u64::from(u32::from_le_bytes(utf8)) | ((length as u64) << 32);
+        }
+        _ => info |= MULTI_CHAR_LOWER,
+    }
+    info
+}
+
+/// Characters below this code point are looked up in a table shared by every normaliser (Latin,
+/// Greek, Cyrillic, Vietnamese, general punctuation...); the others in a small per-normaliser
+/// cache (text uses few distinct CJK or Hangul characters at a time).
+const TABLE_END: u32 = 0x3000;
+
+fn char_table() -> &'static [CharInfo] {
+    static TABLE: std::sync::OnceLock<Box<[CharInfo]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..TABLE_END)
+            .map(|code| char::from_u32(code).map_or(SEPARATOR | UNSTABLE, char_info))
+            .collect()
+    })
 }
 
 const CACHE_SIZE: usize = 1024;
 
 /// A reusable normaliser: keeps its buffers between paragraphs so the hot loop does not allocate.
 pub struct Normalizer {
+    /// The output buffer. It only ever grows: its length is its capacity, and `length` says how
+    /// much of it the last call wrote, so no call pays for clearing or zero-filling it.
     buffer: Vec<u8>,
+    length: usize,
     composed: String,
-    cache: Box<[Option<CharInfo>]>,
+    table: &'static [CharInfo],
+    /// (character, info) for characters at or above [`TABLE_END`].
+    cache: Box<[(u32, CharInfo)]>,
 }
 
 impl Default for Normalizer {
     fn default() -> Self {
         Normalizer {
             buffer: Vec::new(),
+            length: 0,
             composed: String::new(),
-            cache: vec![None; CACHE_SIZE].into_boxed_slice(),
+            table: char_table(),
+            cache: vec![(u32::MAX, 0); CACHE_SIZE].into_boxed_slice(),
         }
     }
 }
@@ -102,7 +142,7 @@ impl Normalizer {
     pub fn normalize(&mut self, text: &str) -> (&str, u32) {
         let words = self.normalize_into_buffer(text);
         // Only whole UTF-8 characters and ASCII spaces were written.
-        let normalized = std::str::from_utf8(&self.buffer).unwrap_or_default();
+        let normalized = std::str::from_utf8(&self.buffer[..self.length]).unwrap_or_default();
         (normalized, words)
     }
 
@@ -110,7 +150,7 @@ impl Normalizer {
     /// hot path hashes bytes, and validating them would cost a sixth of the pass.
     pub fn normalize_bytes(&mut self, text: &str) -> (&[u8], u32) {
         let words = self.normalize_into_buffer(text);
-        (&self.buffer, words)
+        (&self.buffer[..self.length], words)
     }
 
     /// The fingerprint and word count of `text`.
@@ -120,106 +160,178 @@ impl Normalizer {
     }
 
     fn normalize_into_buffer(&mut self, text: &str) -> u32 {
-        if text.is_ascii() {
-            return normalize_ascii(text.as_bytes(), &mut self.buffer);
+        // Lowercasing grows a character by at most half (`Ⱥ` → `ⱥ`, `İ` → `i̇`), and the loops
+        // write four bytes past the end of a lowercase character.
+        let needed = text.len() + text.len() / 2 + 8;
+        if self.buffer.len() < needed {
+            self.buffer.resize(needed.next_power_of_two(), 0);
         }
-        if let Some(words) = normalize_mixed(text, &mut self.buffer, &mut self.cache, true) {
+        if let Some(words) = self.normalize_mixed(text, true) {
             return words;
         }
         // The text holds characters that NFC may change: compose first (the rare slow path).
         if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-            return normalize_mixed(text, &mut self.buffer, &mut self.cache, false).unwrap_or(0);
+            return self.normalize_mixed(text, false).unwrap_or(0);
         }
         let mut composed = std::mem::take(&mut self.composed);
         composed.clear();
         composed.extend(text.nfc());
-        let words = normalize_mixed(&composed, &mut self.buffer, &mut self.cache, false);
+        let needed = composed.len() + composed.len() / 2 + 8;
+        if self.buffer.len() < needed {
+            self.buffer.resize(needed.next_power_of_two(), 0);
+        }
+        let words = self.normalize_mixed(&composed, false);
         self.composed = composed;
         words.unwrap_or(0)
     }
-}
 
-/// Normalises mixed ASCII and non-ASCII text byte by byte, decoding only non-ASCII characters.
-/// Returns `None` when `require_stable` is set and a character may change under NFC.
-fn normalize_mixed(
-    text: &str,
-    out: &mut Vec<u8>,
-    cache: &mut [Option<CharInfo>],
-    require_stable: bool,
-) -> Option<u32> {
-    let bytes = text.as_bytes();
-    out.clear();
-    out.reserve(bytes.len() + 1);
-    let mut in_word = false;
-    let mut words = 0u32;
-    let mut i = 0;
-    let mut utf8 = [0u8; 4];
-    while i < bytes.len() {
-        let byte = bytes[i];
-        if byte < 0x80 {
-            let class = ASCII_CLASS[byte as usize];
-            if class != 0 {
-                words += u32::from(!in_word);
-                in_word = true;
-                out.push(class);
-            } else if in_word {
-                out.push(b' ');
-                in_word = false;
+    /// Normalises mixed ASCII and non-ASCII text in one pass over the bytes, decoding only
+    /// non-ASCII characters. Like [`normalize_ascii`], every character is written and the write
+    /// position advances only over word characters and the first separator after a word.
+    /// Returns `None` when `require_stable` is set and a character may change under NFC.
+    fn normalize_mixed(&mut self, text: &str, require_stable: bool) -> Option<u32> {
+        // Plain slices and locals: writing bytes through `self.buffer` would make the compiler
+        // reload the vector's pointer and length after every store.
+        let Normalizer {
+            buffer,
+            length: result_length,
+            table,
+            cache,
+            ..
+        } = self;
+        let out: &mut [u8] = buffer;
+        let table: &[CharInfo] = table;
+        let bytes = text.as_bytes();
+        let mut length = 0usize;
+        let mut previous_in_word = 0usize;
+        let mut words = 0u32;
+        let mut i = 0;
+        while i < bytes.len() {
+            // Eight ASCII bytes at a time while the text is plain words and single spaces.
+            while let Some(chunk) = bytes.get(i..i + 8) {
+                let chunk = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
+                let Some((lowered, starts)) = plain_chunk(chunk, previous_in_word) else {
+                    break;
+                };
+                out[length..length + 8].copy_from_slice(&lowered.to_le_bytes());
+                length += 8;
+                words += starts;
+                previous_in_word = usize::from(chunk >> 56 != u64::from(b' '));
+                i += 8;
             }
-            i += 1;
-            continue;
-        }
-        let c = text[i..].chars().next().unwrap_or('\u{fffd}');
-        i += c.len_utf8();
-        let info = char_info(cache, c);
-        if require_stable && !info.stable_under_nfc {
-            return None;
-        }
-        if info.separator {
-            if in_word {
-                out.push(b' ');
-                in_word = false;
+            // Then byte by byte up to eight bytes or the next non-ASCII character, branch-free
+            // inside.
+            let run_end = (i + 8).min(bytes.len());
+            while i < run_end && bytes[i] < 0x80 {
+                let class = ASCII_CLASS[bytes[i] as usize];
+                let in_word = (class != 0) as usize;
+                out[length] = if in_word == 1 { class } else { b' ' };
+                length += in_word | previous_in_word;
+                words += (in_word & !previous_in_word & 1) as u32;
+                previous_in_word = in_word;
+                i += 1;
             }
-            continue;
-        }
-        words += u32::from(!in_word);
-        in_word = true;
-        match info.lower {
-            Some(lower) => out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes()),
-            None => {
-                for lower in c.to_lowercase() {
-                    out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            if i >= bytes.len() {
+                break;
+            }
+            if bytes[i] < 0x80 {
+                continue;
+            }
+            // `text` is valid UTF-8: decode the sequence that starts here.
+            let byte = bytes[i];
+            let (code, width) = if byte < 0xe0 {
+                (
+                    (u32::from(byte & 0x1f) << 6) | u32::from(bytes[i + 1] & 0x3f),
+                    2,
+                )
+            } else if byte < 0xf0 {
+                (
+                    (u32::from(byte & 0x0f) << 12)
+                        | (u32::from(bytes[i + 1] & 0x3f) << 6)
+                        | u32::from(bytes[i + 2] & 0x3f),
+                    3,
+                )
+            } else {
+                (
+                    (u32::from(byte & 0x07) << 18)
+                        | (u32::from(bytes[i + 1] & 0x3f) << 12)
+                        | (u32::from(bytes[i + 2] & 0x3f) << 6)
+                        | u32::from(bytes[i + 3] & 0x3f),
+                    4,
+                )
+            };
+            i += width;
+            let info = if code < TABLE_END {
+                table[code as usize]
+            } else {
+                let slot = &mut cache[code as usize % CACHE_SIZE];
+                if slot.0 != code {
+                    *slot = (code, char::from_u32(code).map_or(SEPARATOR, char_info));
                 }
+                slot.1
+            };
+            if require_stable && info & UNSTABLE != 0 {
+                return None;
             }
+            if info & SEPARATOR != 0 {
+                out[length] = b' ';
+                length += previous_in_word;
+                previous_in_word = 0;
+                continue;
+            }
+            words += (!previous_in_word & 1) as u32;
+            previous_in_word = 1;
+            if info & MULTI_CHAR_LOWER != 0 {
+                let c = char::from_u32(code).unwrap_or('\u{fffd}');
+                for lower in c.to_lowercase() {
+                    length += lower.encode_utf8(&mut out[length..]).len();
+                }
+                continue;
+            }
+            out[length..length + 4].copy_from_slice(&(info as u32).to_le_bytes());
+            length += ((info >> 32) & 0x7) as usize;
         }
+        if length > 0 && out[length - 1] == b' ' {
+            length -= 1;
+        }
+        *result_length = length;
+        Some(words)
     }
-    if out.last() == Some(&b' ') {
-        out.pop();
-    }
-    Some(words)
 }
 
-fn char_info(cache: &mut [Option<CharInfo>], c: char) -> CharInfo {
-    let slot = c as usize % CACHE_SIZE;
-    if let Some(info) = cache[slot] {
-        if info.c == c {
-            return info;
-        }
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// For eight ASCII bytes, bit 7 of each byte set when the byte lies in `low..=high` (SWAR: no
+/// sum crosses into the next byte because every byte is below 0x80).
+const fn in_range(chunk: u64, low: u8, high: u8) -> u64 {
+    let at_least_low = chunk.wrapping_add((0x80 - low as u64) * ONES);
+    let above_high = chunk.wrapping_add((0x7f - high as u64) * ONES);
+    at_least_low & !above_high & HIGH_BITS
+}
+
+/// Eight bytes of text that normalise to themselves lowercased: ASCII letters, digits and single
+/// spaces, not starting with a space unless a word came before (`previous_in_word`). Returns
+/// the lowercased bytes and the number of words starting in them, or `None` when the chunk
+/// needs the general path. This is the common case of running text and costs a few dozen
+/// instructions for eight bytes.
+fn plain_chunk(chunk: u64, previous_in_word: usize) -> Option<(u64, u32)> {
+    if chunk & HIGH_BITS != 0 {
+        return None;
     }
-    let mut lowers = c.to_lowercase();
-    let lower = match (lowers.next(), lowers.next()) {
-        (Some(only), None) => Some(only),
-        _ => None,
-    };
-    let info = CharInfo {
-        c,
-        lower,
-        separator: is_separator(c),
-        stable_under_nfc: unicode_normalization::char::canonical_combining_class(c) == 0
-            && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes,
-    };
-    cache[slot] = Some(info);
-    info
+    let upper = in_range(chunk, b'A', b'Z');
+    let word = upper | in_range(chunk, b'a', b'z') | in_range(chunk, b'0', b'9');
+    let space = in_range(chunk, b' ', b' ');
+    let leading_space = previous_in_word == 0 && chunk & 0xff == u64::from(b' ');
+    if word | space != HIGH_BITS || space & (space << 8) != 0 || leading_space {
+        return None;
+    }
+    // A word starts where a word byte follows a non-word byte.
+    let starts = word & !((word << 8) | ((previous_in_word as u64) << 7));
+    // One bit per byte: a multiplication sums the bytes into the top one (no `popcnt` on
+    // baseline x86-64).
+    let count = ((starts >> 7).wrapping_mul(ONES) >> 56) as u32;
+    Some((chunk | (upper >> 2), count))
 }
 
 /// Normalises `text` into a new string (convenient outside hot loops).
@@ -230,30 +342,6 @@ pub fn normalize(text: &str) -> String {
 /// The fingerprint of `text` (convenient outside hot loops).
 pub fn fingerprint(text: &str) -> Fingerprint {
     Normalizer::new().fingerprint(text).0
-}
-
-/// The ASCII fast path. Every byte is written; the write position advances only for word bytes
-/// and for the first separator after a word, which keeps the loop free of unpredictable branches.
-fn normalize_ascii(bytes: &[u8], out: &mut Vec<u8>) -> u32 {
-    out.clear();
-    out.resize(bytes.len() + 1, 0);
-    let mut length = 0usize;
-    let mut previous_in_word = 0usize;
-    let mut words = 0u32;
-    for &byte in bytes {
-        let class = ASCII_CLASS[(byte & 0x7f) as usize];
-        let in_word = (class != 0) as usize;
-        out[length] = if in_word == 1 { class } else { b' ' };
-        // A separator is kept only right after a word; a word byte is always kept.
-        length += in_word | previous_in_word;
-        words += (in_word & !previous_in_word & 1) as u32;
-        previous_in_word = in_word;
-    }
-    out.truncate(length);
-    if out.last() == Some(&b' ') {
-        out.pop();
-    }
-    words
 }
 
 /// The reference implementation over characters, kept for tests of the fast paths.
@@ -355,16 +443,71 @@ mod tests {
     }
 
     #[test]
-    fn fast_path_agrees_with_general_path() {
-        let text = "The  QUICK, brown\r\nfox (jumps) -- over 12 dogs!";
-        let mut fast = Vec::new();
-        let mut slow = Vec::new();
-        let fast_words = normalize_ascii(text.as_bytes(), &mut fast);
-        let slow_words = normalize_unicode(text.chars(), &mut slow);
-        let mut mixed = Vec::new();
-        let mut cache = vec![None; CACHE_SIZE];
-        let mixed_words = normalize_mixed(text, &mut mixed, &mut cache, true).unwrap();
-        assert_eq!((&mixed, mixed_words), (&slow, slow_words));
-        assert_eq!((fast, fast_words), (slow, slow_words));
+    fn fast_paths_agree_with_reference() {
+        let mut normalizer = Normalizer::new();
+        for text in [
+            "The  QUICK, brown\r\nfox (jumps) -- over 12 dogs!",
+            "  leading spaces and trailing   ",
+            "Exactly8 Exactly8 abcdefgh ABCDEFGH 12345678 a b c d e f g h i j",
+            "words  with  double  spaces  everywhere  in  it",
+            "Mixed Đà Nẵng words between PLAIN ascii chunks of text and more",
+            "tabs\tand\nnewlines\n\nbetween words and @#$ signs ^_^ [x] {y} `z` ~w~",
+        ] {
+            let mut reference = Vec::new();
+            let words = normalize_unicode(text.chars(), &mut reference);
+            let (actual, actual_words) = normalizer.normalize_bytes(text);
+            assert_eq!(
+                (actual, actual_words),
+                (reference.as_slice(), words),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_chunks_are_recognised() {
+        let chunk = |text: &[u8; 8]| u64::from_le_bytes(*text);
+        assert_eq!(
+            plain_chunk(chunk(b"Hello Wo"), 0),
+            Some((chunk(b"hello wo"), 2))
+        );
+        assert_eq!(
+            plain_chunk(chunk(b"Hello Wo"), 1),
+            Some((chunk(b"hello wo"), 1))
+        );
+        assert_eq!(
+            plain_chunk(chunk(b" ello Wo"), 1),
+            Some((chunk(b" ello wo"), 2))
+        );
+        assert_eq!(plain_chunk(chunk(b" ello Wo"), 0), None);
+        assert_eq!(plain_chunk(chunk(b"Hello, W"), 1), None);
+        assert_eq!(plain_chunk(chunk(b"He  o Wo"), 1), None);
+        assert_eq!(plain_chunk(chunk(b"Z@[`{09 "), 1), None);
+        assert_eq!(
+            plain_chunk(chunk(b"AZaz09 x"), 0),
+            Some((chunk(b"azaz09 x"), 2))
+        );
+    }
+
+    #[test]
+    fn every_character_below_the_table_end_agrees_with_reference() {
+        // Each character alone, between words, and twice in a row: covers the table entries,
+        // multi-character lowercase forms and separators.
+        let mut normalizer = Normalizer::new();
+        for code in (0x80..TABLE_END).chain([0xac00, 0xd7a3, 0x1f600, 0xff01, 0x10400]) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let text = format!("Ab{c}{c} x{c}");
+            let composed: String = text.nfc().collect();
+            let mut reference = Vec::new();
+            let words = normalize_unicode(composed.chars(), &mut reference);
+            let (actual, actual_words) = normalizer.normalize_bytes(&text);
+            assert_eq!(
+                (actual, actual_words),
+                (reference.as_slice(), words),
+                "U+{code:04X}"
+            );
+        }
     }
 }

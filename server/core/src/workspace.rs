@@ -40,6 +40,31 @@ pub struct ParagraphSummary {
     pub words: u32,
     /// Index into [`DocumentSummary::signatures`], or [`NO_SIGNATURE`].
     signature: u32,
+    /// [`MAY_HAVE_COPIES`], set by the exact index.
+    flags: u8,
+    /// Bit `b` is set when band `b` of the signature was shared with another paragraph when
+    /// either was indexed. Like the flags it may outlive the other paragraph: it means "look".
+    shared_bands: u32,
+}
+
+/// Another paragraph had this paragraph's fingerprint when one of them was indexed. Paragraphs
+/// without the flag have no exact copy, which spares the rules an index lookup (a cache miss)
+/// for the vast majority of paragraphs. The flag may outlive the copy (it is cleared only when
+/// the document is set again): it means "look", never "found".
+const MAY_HAVE_COPIES: u8 = 1;
+
+impl ParagraphSummary {
+    /// True when the paragraph shared its fingerprint with another paragraph at some point
+    /// since its document was last set.
+    pub(crate) fn may_have_copies(&self) -> bool {
+        self.flags & MAY_HAVE_COPIES != 0
+    }
+
+    /// True when the paragraph shared an LSH band with another paragraph at some point since
+    /// its document was last set.
+    pub(crate) fn may_have_near_candidates(&self) -> bool {
+        self.shared_bands != 0
+    }
 }
 
 /// What the workspace remembers about one document: enough to report and fix duplicates without
@@ -92,6 +117,8 @@ impl DocumentSummary {
                 fingerprint,
                 words,
                 signature,
+                flags: 0,
+                shared_bands: 0,
             });
         }
         DocumentSummary {
@@ -208,14 +235,21 @@ struct Index {
 const HAS_REST: u32 = 1 << 31;
 
 impl Index {
-    fn insert(&mut self, key: u64, occurrence: Occurrence) {
+    /// Adds an occurrence; returns the first occurrence already under `key`, if any.
+    fn insert(&mut self, key: u64, occurrence: Occurrence) -> Option<Occurrence> {
         match self.first.entry(key) {
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(occurrence);
+                None
             }
             std::collections::hash_map::Entry::Occupied(mut slot) => {
+                let first = *slot.get();
                 slot.get_mut().paragraph |= HAS_REST;
                 self.rest.entry(key).or_default().push(occurrence);
+                Some(Occurrence {
+                    document: first.document,
+                    paragraph: first.paragraph & !HAS_REST,
+                })
             }
         }
     }
@@ -256,6 +290,140 @@ impl Index {
     }
 }
 
+/// One LSH band's index: a multimap from a 32-bit band key to document ids, in one flat table
+/// with open addressing and linear probing (8 bytes a slot, no allocation per key).
+///
+/// It stores documents, not paragraphs: a lookup gives the documents that may hold a paragraph
+/// with the band, and the caller compares that document's signatures (a few contiguous bytes
+/// each) to find which paragraphs. That halves the index, which is most of the memory of the
+/// near-duplicate rule, and a false 32-bit key match costs a comparison, never a wrong finding.
+/// One table per band keeps each table small enough to stay in cache while a corpus is indexed
+/// band by band.
+#[derive(Default)]
+struct BandTable {
+    /// `key << 32 | document`; 0 is an empty slot (keys are never 0). The length is 0 or a
+    /// power of two.
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl BandTable {
+    fn slot_key(key: u32) -> u64 {
+        u64::from(key.max(1)) << 32
+    }
+
+    fn home(&self, key_bits: u64) -> usize {
+        // The key is a uniform hash: its low bits are as good a position as any.
+        (key_bits >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    /// Makes room for `additional` more entries without growing again.
+    fn reserve(&mut self, additional: usize) {
+        let needed = ((self.len + additional) * 10 / 7 + 1)
+            .next_power_of_two()
+            .max(16);
+        if needed > self.slots.len() {
+            let old = std::mem::replace(&mut self.slots, vec![0; needed]);
+            for slot in old.into_iter().filter(|&slot| slot != 0) {
+                let mut at = self.home(slot);
+                while self.slots[at] != 0 {
+                    at = (at + 1) & (self.slots.len() - 1);
+                }
+                self.slots[at] = slot;
+            }
+        }
+    }
+
+    /// Adds `document` under `key` and calls `collision` with every document already there.
+    fn insert(&mut self, key: u32, document: u32, mut collision: impl FnMut(u32)) {
+        if (self.len + 1) * 10 > self.slots.len() * 7 {
+            self.reserve(1);
+        }
+        let key_bits = Self::slot_key(key);
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key_bits);
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                break;
+            }
+            if slot & !0xffff_ffff == key_bits {
+                collision(slot as u32);
+            }
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = key_bits | u64::from(document);
+        self.len += 1;
+    }
+
+    /// The documents under `key` (a document appears once per paragraph it has there).
+    fn get(&self, key: u32) -> impl Iterator<Item = u32> + '_ {
+        let key_bits = Self::slot_key(key);
+        let (mask, start) = if self.slots.is_empty() {
+            (0, 0)
+        } else {
+            (self.slots.len() - 1, self.home(key_bits))
+        };
+        let slots: &[u64] = &self.slots;
+        (0..slots.len())
+            .map(move |step| slots[(start + step) & mask])
+            .take_while(|&slot| slot != 0)
+            .filter(move |&slot| slot & !0xffff_ffff == key_bits)
+            .map(|slot| slot as u32)
+    }
+
+    /// Removes one entry of `document` under `key`, shifting the rest of the probe run back so
+    /// that no tombstones accumulate however often documents change.
+    fn remove(&mut self, key: u32, document: u32) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let target = Self::slot_key(key) | u64::from(document);
+        let mask = self.slots.len() - 1;
+        let mut hole = self.home(target);
+        loop {
+            match self.slots[hole] {
+                0 => return,
+                slot if slot == target => break,
+                _ => hole = (hole + 1) & mask,
+            }
+        }
+        let mut next = (hole + 1) & mask;
+        loop {
+            let slot = self.slots[next];
+            if slot == 0 {
+                break;
+            }
+            // The entry may move into the hole unless its home lies cyclically after the hole.
+            let home = self.home(slot);
+            if next.wrapping_sub(home) & mask >= next.wrapping_sub(hole) & mask {
+                self.slots[hole] = slot;
+                hole = next;
+            }
+            next = (next + 1) & mask;
+        }
+        self.slots[hole] = 0;
+        self.len -= 1;
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * 8
+    }
+}
+
+fn band_rows_array(signature: &Signature, band: usize) -> [u16; minhash::ROWS] {
+    std::array::from_fn(|row| minhash::band_rows(signature, band)[row])
+}
+
+/// A band key found shared while indexing: (document to flag, document and paragraph whose band
+/// rows to look for).
+type SharedBand = (u32, u32, u32);
+
+/// The 32-bit key of one band of a signature in its [`BandTable`].
+fn band_key32(signature: &Signature, band: usize) -> u32 {
+    (minhash::mix(minhash::band_key(signature, band)) >> 32) as u32
+}
+
 struct DocumentEntry {
     key: String,
     summary: DocumentSummary,
@@ -269,7 +437,7 @@ pub struct Workspace {
     free_ids: Vec<u32>,
     ids: HashMap<String, u32>,
     exact: Index,
-    bands: Index,
+    bands: [BandTable; minhash::BANDS],
 }
 
 impl Workspace {
@@ -354,13 +522,65 @@ impl Workspace {
 
     /// Adds many documents at once without computing who is affected (the batch path of
     /// `gazette check`). Replaces documents that already exist.
+    ///
+    /// New documents are indexed band by band: each pass touches one band table, which stays
+    /// in cache, instead of twenty tables per paragraph.
     pub fn extend(&mut self, documents: impl IntoIterator<Item = (String, DocumentSummary)>) {
+        let mut added = Vec::new();
         for (key, summary) in documents {
             if self.ids.contains_key(&key) {
                 self.set_summary(&key, summary);
             } else {
-                self.insert(&key, summary);
+                added.push(self.insert_unindexed(&key, summary));
             }
+        }
+        let paragraphs: usize = added
+            .iter()
+            .filter_map(|&id| self.entry(id))
+            .map(|entry| entry.summary.paragraphs.len())
+            .sum();
+        let signatures: usize = added
+            .iter()
+            .filter_map(|&id| self.entry(id))
+            .map(|entry| entry.summary.signatures.len())
+            .sum();
+        self.exact.first.reserve(paragraphs);
+        for &id in &added {
+            self.index_exact(id);
+        }
+        // Every band key once, laid out band after band, so that each band's pass reads its
+        // keys sequentially instead of every signature again.
+        let mut owners: Vec<(u32, u32)> = Vec::with_capacity(signatures);
+        let mut keys: Vec<u32> = vec![0; signatures * minhash::BANDS];
+        for &id in &added {
+            let Some(entry) = self.entry(id) else {
+                continue;
+            };
+            for (number, paragraph) in entry.summary.paragraphs.iter().enumerate() {
+                if let Some(signature) = entry.summary.signatures.get(paragraph.signature as usize)
+                {
+                    for band in 0..minhash::BANDS {
+                        keys[band * signatures + owners.len()] = band_key32(signature, band);
+                    }
+                    owners.push((id, number as u32));
+                }
+            }
+        }
+        for band in 0..minhash::BANDS {
+            let table = &mut self.bands[band];
+            table.reserve(owners.len());
+            let mut shared: Vec<SharedBand> = Vec::new();
+            for (&(id, number), &key) in owners.iter().zip(&keys[band * signatures..]) {
+                let mut collided = false;
+                table.insert(key, id, |other| {
+                    collided = true;
+                    shared.push((other, id, number));
+                });
+                if collided {
+                    shared.push((id, id, number));
+                }
+            }
+            self.flag_shared(band, shared);
         }
     }
 
@@ -418,7 +638,9 @@ impl Workspace {
             .flatten()
             .map(|entry| entry.summary.heap_bytes() + entry.key.capacity())
             .sum();
-        summaries + self.exact.heap_bytes() + self.bands.heap_bytes()
+        summaries
+            + self.exact.heap_bytes()
+            + self.bands.iter().map(BandTable::heap_bytes).sum::<usize>()
     }
 
     // Internal API for the rules.
@@ -438,8 +660,67 @@ impl Workspace {
         self.exact.get(fingerprint.0)
     }
 
-    pub(crate) fn band_occurrences(&self, band_key: u64) -> impl Iterator<Item = Occurrence> + '_ {
-        self.bands.get(band_key)
+    /// The occurrences of a paragraph's fingerprint, itself included; nothing at all (without
+    /// a lookup) when the paragraph never shared its fingerprint.
+    pub(crate) fn copies_of(
+        &self,
+        paragraph: &ParagraphSummary,
+    ) -> impl Iterator<Item = Occurrence> + '_ {
+        let fingerprint = paragraph.may_have_copies().then_some(paragraph.fingerprint);
+        fingerprint
+            .into_iter()
+            .flat_map(|fingerprint| self.exact_occurrences(fingerprint))
+    }
+
+    /// The paragraphs that share an LSH band with paragraph `index` of document `id` (itself
+    /// excluded), in band order, at most `limit + 1` of them.
+    pub(crate) fn near_candidates(&self, id: u32, index: usize, limit: usize) -> Vec<Occurrence> {
+        let mut candidates = Vec::new();
+        let Some(summary) = self.entry_summary(id) else {
+            return candidates;
+        };
+        let Some(signature) = summary.signature(index) else {
+            return candidates;
+        };
+        if !summary.paragraphs[index].may_have_near_candidates() {
+            return candidates;
+        }
+        // The documents behind every shared band, each then scanned once.
+        let shared_bands = summary.paragraphs[index].shared_bands;
+        let mut documents: Vec<u32> = (0..minhash::BANDS)
+            .filter(|band| shared_bands & (1 << band) != 0)
+            .flat_map(|band| self.bands[band].get(band_key32(signature, band)))
+            .collect();
+        documents.sort_unstable();
+        documents.dedup();
+        for document in documents {
+            let Some(other) = self.entry_summary(document) else {
+                continue;
+            };
+            for (number, other_paragraph) in other.paragraphs.iter().enumerate() {
+                let Some(other_signature) =
+                    other.signatures.get(other_paragraph.signature as usize)
+                else {
+                    continue;
+                };
+                let shares_a_band = (0..minhash::BANDS).any(|band| {
+                    shared_bands & (1 << band) != 0
+                        && minhash::band_rows(other_signature, band)
+                            == minhash::band_rows(signature, band)
+                });
+                if !shares_a_band || (document == id && number == index) {
+                    continue;
+                }
+                candidates.push(Occurrence {
+                    document,
+                    paragraph: number as u32,
+                });
+                if candidates.len() > limit {
+                    return candidates;
+                }
+            }
+        }
+        candidates
     }
 
     fn entry(&self, id: u32) -> Option<&DocumentEntry> {
@@ -447,6 +728,12 @@ impl Workspace {
     }
 
     fn insert(&mut self, key: &str, summary: DocumentSummary) -> u32 {
+        let id = self.insert_unindexed(key, summary);
+        self.index(id);
+        id
+    }
+
+    fn insert_unindexed(&mut self, key: &str, summary: DocumentSummary) -> u32 {
         let entry = Some(DocumentEntry {
             key: key.to_owned(),
             summary,
@@ -462,26 +749,106 @@ impl Workspace {
             }
         };
         self.ids.insert(key.to_owned(), id);
-        self.index(id);
         id
     }
 
     fn index(&mut self, id: u32) {
-        let Some(entry) = self.documents[id as usize].as_ref() else {
+        self.index_exact(id);
+        for band in 0..minhash::BANDS {
+            self.index_band(id, band);
+        }
+    }
+
+    /// Adds document `id`'s fingerprints to the exact index, flagging paragraphs that share one.
+    fn index_exact(&mut self, id: u32) {
+        let Some(entry) = self.documents[id as usize].as_mut() else {
             return;
         };
-        for (number, paragraph) in entry.summary.paragraphs.iter().enumerate() {
+        let mut shared = Vec::new();
+        for (number, paragraph) in entry.summary.paragraphs.iter_mut().enumerate() {
+            if paragraph.words == 0 {
+                continue;
+            }
             let occurrence = Occurrence {
                 document: id,
                 paragraph: number as u32,
             };
-            if paragraph.words > 0 {
-                self.exact.insert(paragraph.fingerprint.0, occurrence);
+            if let Some(first) = self.exact.insert(paragraph.fingerprint.0, occurrence) {
+                paragraph.flags |= MAY_HAVE_COPIES;
+                shared.push(first);
             }
-            if let Some(signature) = entry.summary.signature(number) {
-                for key in minhash::band_keys(signature) {
-                    self.bands.insert(key, occurrence);
-                }
+        }
+        for first in shared {
+            self.set_flag(first, MAY_HAVE_COPIES);
+        }
+    }
+
+    /// Adds document `id`'s keys of one band to that band's table, flagging the paragraphs on
+    /// both sides of every shared key.
+    fn index_band(&mut self, id: u32, band: usize) {
+        let Some(entry) = self.documents[id as usize].as_ref() else {
+            return;
+        };
+        let table = &mut self.bands[band];
+        let mut shared: Vec<SharedBand> = Vec::new();
+        for (number, paragraph) in entry.summary.paragraphs.iter().enumerate() {
+            let Some(signature) = entry.summary.signatures.get(paragraph.signature as usize) else {
+                continue;
+            };
+            let mut collided = false;
+            table.insert(band_key32(signature, band), id, |other| {
+                collided = true;
+                shared.push((other, id, number as u32));
+            });
+            if collided {
+                shared.push((id, id, number as u32));
+            }
+        }
+        self.flag_shared(band, shared);
+    }
+
+    /// Marks band `band` as shared on the paragraphs of each target document whose band has
+    /// the rows of the source paragraph.
+    fn flag_shared(&mut self, band: usize, shared: Vec<SharedBand>) {
+        for (target, source, paragraph) in shared {
+            let Some(rows) = self
+                .entry_summary(source)
+                .and_then(|summary| summary.signature(paragraph as usize))
+                .map(|signature| band_rows_array(signature, band))
+            else {
+                continue;
+            };
+            self.flag_band(target, band, &rows);
+        }
+    }
+
+    fn set_flag(&mut self, occurrence: Occurrence, flag: u8) {
+        if let Some(paragraph) = self.documents[occurrence.document as usize]
+            .as_mut()
+            .and_then(|entry| {
+                entry
+                    .summary
+                    .paragraphs
+                    .get_mut(occurrence.paragraph as usize)
+            })
+        {
+            paragraph.flags |= flag;
+        }
+    }
+
+    /// Flags the paragraphs of `document` whose band `band` has exactly `rows`.
+    fn flag_band(&mut self, document: u32, band: usize, rows: &[u16]) {
+        let Some(entry) = self.documents[document as usize].as_mut() else {
+            return;
+        };
+        let summary = &mut entry.summary;
+        for paragraph in &mut summary.paragraphs {
+            if summary
+                .signatures
+                .get(paragraph.signature as usize)
+                .is_some_and(|signature| minhash::band_rows(signature, band) == rows)
+            {
+                paragraph.shared_bands |= 1 << band;
             }
         }
     }
@@ -490,13 +857,13 @@ impl Workspace {
         let Some(entry) = self.documents[id as usize].as_ref() else {
             return;
         };
-        for (number, paragraph) in entry.summary.paragraphs.iter().enumerate() {
+        for paragraph in &entry.summary.paragraphs {
             if paragraph.words > 0 {
                 self.exact.remove_document(paragraph.fingerprint.0, id);
             }
-            if let Some(signature) = entry.summary.signature(number) {
-                for key in minhash::band_keys(signature) {
-                    self.bands.remove_document(key, id);
+            if let Some(signature) = entry.summary.signatures.get(paragraph.signature as usize) {
+                for (band, table) in self.bands.iter_mut().enumerate() {
+                    table.remove(band_key32(signature, band), id);
                 }
             }
         }
@@ -507,16 +874,16 @@ impl Workspace {
         let Some(entry) = self.entry(id) else {
             return;
         };
-        for (number, paragraph) in entry.summary.paragraphs.iter().enumerate() {
-            if paragraph.words > 0 {
-                out.extend(
-                    self.exact_occurrences(paragraph.fingerprint)
-                        .map(|o| o.document),
-                );
+        for paragraph in &entry.summary.paragraphs {
+            out.extend(self.copies_of(paragraph).map(|o| o.document));
+            if !paragraph.may_have_near_candidates() {
+                continue;
             }
-            if let Some(signature) = entry.summary.signature(number) {
-                for key in minhash::band_keys(signature) {
-                    out.extend(self.band_occurrences(key).map(|o| o.document));
+            if let Some(signature) = entry.summary.signatures.get(paragraph.signature as usize) {
+                for (band, table) in self.bands.iter().enumerate() {
+                    if paragraph.shared_bands & (1 << band) != 0 {
+                        out.extend(table.get(band_key32(signature, band)));
+                    }
                 }
             }
         }
@@ -529,5 +896,52 @@ impl Workspace {
             .collect();
         keys.sort();
         keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn band_table_is_a_multimap_that_survives_removals() {
+        let mut table = BandTable::default();
+        // Keys chosen to collide in a small table, plus the reserved key 0.
+        let entries: Vec<(u32, u32)> = (0..200u32)
+            .map(|i| ((i % 7) << 28 | (i % 3), i))
+            .chain([(0, 1000), (0, 1001)])
+            .collect();
+        for &(key, document) in &entries {
+            table.insert(key, document, |_| {});
+        }
+        let mut removed = std::collections::HashSet::new();
+        for (step, &(key, document)) in entries.iter().enumerate() {
+            if step % 3 == 0 {
+                table.remove(key, document);
+                removed.insert(document);
+            }
+            for &(key, _) in &entries {
+                let mut actual: Vec<u32> = table.get(key).collect();
+                actual.sort_unstable();
+                let mut expected: Vec<u32> = entries
+                    .iter()
+                    .filter(|&&(k, d)| k.max(1) == key.max(1) && !removed.contains(&d))
+                    .map(|&(_, d)| d)
+                    .collect();
+                expected.sort_unstable();
+                assert_eq!(actual, expected, "key {key:#x} after step {step}");
+            }
+        }
+        assert_eq!(table.len, entries.len() - removed.len());
+    }
+
+    #[test]
+    fn band_table_reports_collisions() {
+        let mut table = BandTable::default();
+        let mut seen = Vec::new();
+        table.insert(5, 1, |other| seen.push(other));
+        table.insert(6, 2, |other| seen.push(other));
+        table.insert(5, 3, |other| seen.push(other));
+        assert_eq!(seen, [1]);
     }
 }

@@ -43,7 +43,7 @@ pub(crate) fn earlier_copies<'a>(
     let counts = context.counts_as_duplicate(index);
     context
         .workspace
-        .exact_occurrences(context.summary.paragraphs()[index].fingerprint)
+        .copies_of(&context.summary.paragraphs()[index])
         .filter(move |o| {
             counts
                 && o.document != context.id
@@ -62,7 +62,7 @@ pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         // The first copy in each other document, in corpus order.
         let mut copies: Vec<(&str, Occurrence)> = context
             .workspace
-            .exact_occurrences(paragraph.fingerprint)
+            .copies_of(paragraph)
             .filter(|o| o.document != context.id)
             .map(|o| (context.workspace.entry_key(o.document), o))
             .collect();

@@ -50,7 +50,7 @@ pub(crate) fn first_copies(context: &Context<'_>) -> Vec<Option<u32>> {
             }
             context
                 .workspace
-                .exact_occurrences(paragraphs[index].fingerprint)
+                .copies_of(&paragraphs[index])
                 .filter(|o| o.document == context.id && (o.paragraph as usize) < index)
                 .map(|o| o.paragraph)
                 .min()

@@ -4,7 +4,6 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, RelatedLocation, S
 use crate::minhash;
 use crate::registry::RuleMeta;
 use crate::rules::Context;
-use crate::workspace::Occurrence;
 
 /// The rule's metadata and documentation.
 pub const META: RuleMeta = RuleMeta {
@@ -56,43 +55,33 @@ pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let Some(signature) = context.summary.signature(index) else {
             continue;
         };
-        if paragraph.words < settings.min_words || context.is_exact_duplicate(index) {
+        if paragraph.words < settings.min_words
+            || !paragraph.may_have_near_candidates()
+            || context.is_exact_duplicate(index)
+        {
             continue;
         }
-        let mut seen: Vec<Occurrence> = Vec::new();
         let mut similar = Vec::new();
-        'bands: for band_key in minhash::band_keys(signature) {
-            for occurrence in workspace.band_occurrences(band_key) {
-                if occurrence.document == context.id && occurrence.paragraph as usize == index {
-                    continue;
-                }
-                if seen.contains(&occurrence) {
-                    continue;
-                }
-                seen.push(occurrence);
-                if seen.len() > MAX_CANDIDATES {
-                    break 'bands;
-                }
-                let other_key = workspace.entry_key(occurrence.document);
-                let earlier = (other_key, occurrence.paragraph as usize) < (context.key, index);
-                if !earlier {
-                    continue;
-                }
-                let Some(other_summary) = workspace.entry_summary(occurrence.document) else {
-                    continue;
-                };
-                let other = &other_summary.paragraphs()[occurrence.paragraph as usize];
-                if other.fingerprint == paragraph.fingerprint || other.words < settings.min_words {
-                    continue;
-                }
-                let Some(other_signature) = other_summary.signature(occurrence.paragraph as usize)
-                else {
-                    continue;
-                };
-                let similarity = minhash::similarity(signature, other_signature);
-                if similarity >= settings.threshold {
-                    similar.push((similarity, other_key, *other));
-                }
+        for occurrence in workspace.near_candidates(context.id, index, MAX_CANDIDATES) {
+            let other_key = workspace.entry_key(occurrence.document);
+            let earlier = (other_key, occurrence.paragraph as usize) < (context.key, index);
+            if !earlier {
+                continue;
+            }
+            let Some(other_summary) = workspace.entry_summary(occurrence.document) else {
+                continue;
+            };
+            let other = &other_summary.paragraphs()[occurrence.paragraph as usize];
+            if other.fingerprint == paragraph.fingerprint || other.words < settings.min_words {
+                continue;
+            }
+            let Some(other_signature) = other_summary.signature(occurrence.paragraph as usize)
+            else {
+                continue;
+            };
+            let similarity = minhash::similarity(signature, other_signature);
+            if similarity >= settings.threshold {
+                similar.push((similarity, other_key, *other));
             }
         }
         if similar.is_empty() {

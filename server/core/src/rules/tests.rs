@@ -124,8 +124,8 @@ fn near_duplicates_report_similarity() {
     check(
         &[("a.txt", original), ("b.txt", &edited)],
         expect![[r#"
-            b.txt:1:1 GZ003 paragraph is 80% similar to line 1 of a.txt
-                related a.txt:1:1 80% similar
+            b.txt:1:1 GZ003 paragraph is 85% similar to line 1 of a.txt
+                related a.txt:1:1 85% similar
                 fix (unsafe) delete "Over the past five years, the Da Nang branches of the associations for promoting friendships between Viet Nam and Laos, Russia, Japan and other foreign countries have made major contributions to the city's external relations."
         "#]],
     );
@@ -230,5 +230,88 @@ fn hostile_text_never_panics() {
             assert!(diagnostic.range.end as usize <= text.len());
             assert!(text.is_char_boundary(diagnostic.range.start as usize));
         }
+    }
+}
+
+/// Paragraphs for the agreement test: a few shared exactly, a few nearly, most unique.
+fn generated_documents() -> Vec<(String, String)> {
+    let words = [
+        "city",
+        "province",
+        "delegation",
+        "cooperation",
+        "Đà",
+        "Nẵng",
+        "Daegu",
+        "visited",
+        "signed",
+        "memorandum",
+        "students",
+        "culture",
+        "exchange",
+        "mayor",
+        "chairman",
+        "port",
+    ];
+    let mut state = 7u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let mut pool: Vec<String> = Vec::new();
+    (0..40)
+        .map(|document| {
+            let mut paragraphs: Vec<String> = Vec::new();
+            for _ in 0..8 {
+                let paragraph = match next() % 10 {
+                    0 if !pool.is_empty() => pool[next() % pool.len()].clone(),
+                    1 if !pool.is_empty() => {
+                        let mut copy: Vec<&str> = pool[next() % pool.len()].split(' ').collect();
+                        let at = next() % copy.len();
+                        copy[at] = "changed";
+                        copy.join(" ")
+                    }
+                    _ => (0..12 + next() % 10)
+                        .map(|_| words[next() % words.len()])
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                };
+                pool.push(paragraph.clone());
+                paragraphs.push(paragraph);
+            }
+            (format!("{document:02}.txt"), paragraphs.join("\n\n"))
+        })
+        .collect()
+}
+
+#[test]
+fn batch_and_incremental_workspaces_agree() {
+    let documents = generated_documents();
+    let borrowed: Vec<(&str, &str)> = documents
+        .iter()
+        .map(|(key, text)| (key.as_str(), text.as_str()))
+        .collect();
+    // One document at a time, in reverse order, with edits and removals along the way.
+    let mut incremental = Workspace::new(Config::default());
+    for (key, text) in documents.iter().rev() {
+        incremental.set_document(key, "placeholder text to be replaced later on");
+        incremental.set_document(key, text);
+        incremental.set_document("zz-temporary.txt", text);
+    }
+    incremental.remove_document("zz-temporary.txt");
+    // All at once, through the batch path of `gazette check`.
+    let mut batch = Workspace::new(Config::default());
+    batch.extend(documents.iter().map(|(key, text)| {
+        (
+            key.clone(),
+            crate::workspace::DocumentSummary::new(text, &Config::default()),
+        )
+    }));
+    let rendered = render_workspace(&batch, &borrowed);
+    assert_eq!(render_workspace(&incremental, &borrowed), rendered);
+    for code in ["GZ001", "GZ002", "GZ003"] {
+        assert!(rendered.contains(code), "{code} missing:\n{rendered}");
     }
 }
