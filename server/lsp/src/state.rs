@@ -423,6 +423,17 @@ impl State {
                 }
                 continue;
             }
+            if let Some(document) = crate::review::document_of_annotation_file(&path) {
+                // Someone else changed the document's decisions: re-tag and re-check it.
+                if let Some(uri) = Uri::from_file_path(&document) {
+                    let key = document_key(&uri);
+                    if self.documents.contains_key(&key) {
+                        self.touch(&key);
+                        applied.wake = true;
+                    }
+                }
+                continue;
+            }
             let key = document_key(&event.uri);
             if self.documents.get(&key).is_some_and(Document::is_open) {
                 continue;
