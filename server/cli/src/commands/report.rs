@@ -20,7 +20,7 @@ use gazette_core::report::{
 };
 use gazette_core::tag::locality::LocalityTagger;
 use gazette_core::tag::locality::context::ContextWords;
-use gazette_core::tag::tag_document_with;
+use gazette_core::tag::{TaggingConfig, tag_document_with};
 use gazette_core::text::decode;
 use gazette_core::workspace::Workspace;
 use gazette_store::{AnnotationStore, atomic_write};
@@ -121,8 +121,12 @@ pub fn run(args: ReportArgs) -> Result<Outcome> {
             let text = bytes
                 .as_deref()
                 .and_then(|b| decode(b, loaded.config.files.max_size_bytes).ok());
+            // Per-path creation times (`[[document-dates]]`) apply as in `gazette tag`.
+            let tagging = loaded
+                .path_rules
+                .tagging_for(&loaded.config.tagging, &document.relative);
             let (spans, reviewed_spans) = match text {
-                Some(text) => reviewed_spans(&document.path, text, &loaded.config, tagger)?,
+                Some(text) => reviewed_spans(&document.path, text, &tagging, tagger)?,
                 None => (Vec::new(), 0),
             };
             let wanted = ClusterPlan::wanted(&clusters, key);
@@ -133,7 +137,7 @@ pub fn run(args: ReportArgs) -> Result<Outcome> {
                 summary,
                 spans: &spans,
                 reviewed_spans,
-                tagging: &loaded.config.tagging,
+                tagging: &tagging,
                 wanted: &wanted,
             };
             Ok(DocumentFacts::analyse(&input, &context))
@@ -180,10 +184,10 @@ pub fn run(args: ReportArgs) -> Result<Outcome> {
 fn reviewed_spans(
     path: &Path,
     text: &str,
-    config: &gazette_core::config::Config,
+    tagging: &TaggingConfig,
     tagger: &LocalityTagger,
 ) -> Result<(Vec<gazette_core::tag::EntitySpan>, u32)> {
-    let tags = tag_document_with(text, &config.tagging, tagger);
+    let tags = tag_document_with(text, tagging, tagger);
     let root = corpus_root_for(path);
     let reviewed = review_overlay(
         &AnnotationStore::new(&root),
