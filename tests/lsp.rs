@@ -119,6 +119,7 @@ async fn initialize_announces_capabilities() {
           },
           "workspace": {
             "workspaceFolders": {
+              "changeNotifications": true,
               "supported": true
             }
           },
@@ -649,15 +650,17 @@ async fn editing_one_document_updates_another_without_touching_it() {
         a_uri.as_str()
     );
     assert_eq!(diagnostics[0]["range"]["start"]["line"], 2);
-    // Editing A so that the paragraph differs clears B's finding; B is never opened.
+    // Editing A so that the paragraph differs clears B's finding; B is never opened. Three
+    // words change: with one, the paragraphs would still be near duplicates (GZ003).
     let marker = client.notification_count();
     client.open(&a_uri, 1, &a_text);
-    let start = a_text.find("120").unwrap();
+    let (original, replacement) = ("120 Japanese companies", "95 Korean firms");
+    let start = a_text.find(original).unwrap();
     client.change(
         &a_uri,
         2,
-        range_of(&a_text, start, start + 3, "utf-16"),
-        "95",
+        range_of(&a_text, start, start + original.len(), "utf-16"),
+        replacement,
     );
     let cleared = client
         .diagnostics_after(marker, &b_uri, |d| d.is_empty())
@@ -665,12 +668,12 @@ async fn editing_one_document_updates_another_without_touching_it() {
     assert!(cleared.is_empty());
     // Undoing the edit brings it back.
     let marker = client.notification_count();
-    let edited = a_text.replacen("120", "95", 1);
+    let edited = a_text.replacen(original, replacement, 1);
     client.change(
         &a_uri,
         3,
-        range_of(&edited, start, start + 2, "utf-16"),
-        "120",
+        range_of(&edited, start, start + replacement.len(), "utf-16"),
+        original,
     );
     let back = client
         .diagnostics_after(marker, &b_uri, |d| !d.is_empty())
@@ -950,6 +953,60 @@ async fn the_reindex_command_rereads_the_disk() {
         )
         .await;
     assert_eq!(unknown["error"]["code"], -32602);
+    client.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn workspace_folders_can_be_added_and_removed() {
+    let dir = scratch_dir("folders");
+    let (first, second) = (dir.join("first"), dir.join("second"));
+    for root in [&first, &second] {
+        std::fs::create_dir_all(root).unwrap();
+        std::fs::write(root.join("a.txt"), format!("Intro of A.\n\n{PARAGRAPH}\n")).unwrap();
+        std::fs::write(root.join("b.txt"), format!("Intro of B.\n\n{PARAGRAPH}\n")).unwrap();
+    }
+    let client = start(&["utf-16"], &[&first], json!({"debounceMs": 0})).await;
+    client.wait_for_indexing().await;
+    let first_b = file_uri(&first.join("b.txt"));
+    let second_b = file_uri(&second.join("b.txt"));
+    client
+        .diagnostics_after(0, &first_b, |d| !d.is_empty())
+        .await;
+    let folder = |path: &Path| json!({"uri": file_uri(path), "name": "folder"});
+    let marker = client.notification_count();
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [folder(&second)], "removed": [folder(&first)]}}),
+    );
+    // The added folder is indexed: its cross-document duplicate is reported...
+    let added = client
+        .diagnostics_after(marker, &second_b, |d| !d.is_empty())
+        .await;
+    assert_eq!(added[0]["code"], "GZ002", "{added:?}");
+    // ...and the removed folder's diagnostics are cleared.
+    client
+        .diagnostics_after(marker, &first_b, |d| d.is_empty())
+        .await;
+    let gone = client
+        .request_raw("gazette/documentText", json!({"uri": first_b}))
+        .await;
+    assert!(gone.get("error").is_some(), "{gone}");
+    // An open document of a removed folder stays, as a loose document.
+    let open_uri = file_uri(&second.join("a.txt"));
+    client.open(&open_uri, 1, &format!("Intro of A.\n\n{PARAGRAPH}\n"));
+    let marker = client.notification_count();
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": [folder(&second)]}}),
+    );
+    client
+        .diagnostics_after(marker, &second_b, |d| d.is_empty())
+        .await;
+    assert_eq!(
+        client.document_text(&open_uri).await["text"],
+        format!("Intro of A.\n\n{PARAGRAPH}\n")
+    );
     client.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

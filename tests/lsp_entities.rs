@@ -351,3 +351,53 @@ async fn date_hovers_show_weekday_granularity_and_the_dct_from_document_dates() 
     );
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_tagging_configuration_change_retags_open_documents() {
+    let dir = gazette_tests::TempDir::new();
+    dir.write("gazette.toml", "[tagging]\ndct = \"2016-10-17\"\n");
+    let path = dir.write("a.txt", "The delegation arrived on September 17th.\n");
+    let client = LspClient::in_process();
+    let mut capabilities = editor_capabilities();
+    capabilities["general"]["positionEncodings"] = json!(["utf-16"]);
+    client
+        .initialize(initialize_params(
+            capabilities,
+            &[dir.path()],
+            json!({"debounceMs": 0, "inlayHints": {"dates": true}}),
+        ))
+        .await;
+    client.wait_for_indexing().await;
+    let uri = file_uri(&path);
+    client.open(&uri, 1, &std::fs::read_to_string(&path).unwrap());
+    let labels = || async {
+        let whole =
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}});
+        let hints = client
+            .request(
+                "textDocument/inlayHint",
+                json!({"textDocument": {"uri": uri}, "range": whole}),
+            )
+            .await;
+        hints
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hint| hint["label"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let before = labels().await;
+    assert!(
+        before.iter().any(|l| l.contains("2016-09-17")),
+        "{before:?}"
+    );
+    // The creation date changes on disk: the open document is tagged again with it.
+    let config = dir.write("gazette.toml", "[tagging]\ndct = \"2015-10-17\"\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": 2}]}),
+    );
+    let after = labels().await;
+    assert!(after.iter().any(|l| l.contains("2015-09-17")), "{after:?}");
+    client.shutdown().await;
+}

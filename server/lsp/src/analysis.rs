@@ -257,20 +257,7 @@ pub async fn run_worker(session: Arc<Session>) {
             };
             let batch_keys: BTreeSet<DocumentKey> =
                 batch.changes.iter().map(|(key, _)| key.clone()).collect();
-            let to_tag = {
-                let state = session.state();
-                batch
-                    .changes
-                    .iter()
-                    .map(|(key, document)| {
-                        let config = document
-                            .as_ref()
-                            .map(|d| state.tagging_config(d))
-                            .unwrap_or_default();
-                        (key.clone(), document.clone(), config)
-                    })
-                    .collect::<Vec<_>>()
-            };
+            let to_tag = documents_to_tag(&session, &batch);
             let worker_session = Arc::clone(&session);
             let publications =
                 match tokio::task::spawn_blocking(move || analyze(&worker_session, batch)).await {
@@ -284,19 +271,51 @@ pub async fn run_worker(session: Arc<Session>) {
             // Announced after publishing, so that whoever waits for an epoch (pull requests, the
             // indexer's progress) sees the published state.
             session.epoch.send_modify(|epoch| *epoch += 1);
-            // Then the entities, which no diagnostic waits for.
-            let tag_session = Arc::clone(&session);
-            let tagging =
-                tokio::task::spawn_blocking(move || entities::tag_batch(&tag_session, to_tag));
-            if let Err(error) = tagging.await {
-                tracing::error!("tagging failed: {error}");
-            }
-            session.epoch.send_modify(|epoch| *epoch += 1);
+            // Then the entities, which no diagnostic waits for: the tagger runs them in its own
+            // task, so the next batch (the next keystroke) does not wait for the taggers either.
+            entities::queue(&session, to_tag);
             if session.is_shut_down() {
                 return;
             }
         }
     }
+}
+
+/// The documents the worker tags after a batch: open ones, ones tagged before (so that the
+/// index never keeps stale tags), removed ones, and, after a configuration change, every tagged
+/// document whose tagging configuration changed. Closed documents never tagged are left to
+/// [`entities::tag_on_demand`]: indexing a corpus does not pay for the taggers.
+fn documents_to_tag(session: &Session, batch: &Batch) -> Vec<entities::ToTag> {
+    let state = session.state();
+    let entities = session.entities();
+    let mut to_tag: Vec<entities::ToTag> = Vec::new();
+    let mut in_batch = std::collections::HashSet::new();
+    for (key, document) in &batch.changes {
+        in_batch.insert(key.as_str());
+        match document {
+            None => to_tag.push((key.clone(), None, Default::default())),
+            Some(document) if document.is_open() || entities.texts.contains_key(key) => {
+                to_tag.push((
+                    key.clone(),
+                    Some(document.clone()),
+                    state.tagging_config(document),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if batch.roots.is_some() {
+        for (key, tagged) in &entities.texts {
+            let Some(document) = state.documents.get(key) else {
+                continue;
+            };
+            let config = state.tagging_config(document);
+            if !in_batch.contains(key.as_str()) && tagged.config != config {
+                to_tag.push((key.clone(), Some(document.clone()), config));
+            }
+        }
+    }
+    to_tag
 }
 
 /// Takes the next batch of dirty documents: every open one first, then closed ones.

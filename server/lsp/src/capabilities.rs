@@ -56,7 +56,7 @@ pub fn server_capabilities(
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                 supported: Some(true),
-                change_notifications: None,
+                change_notifications: Some(OneOf::Left(true)),
             }),
             file_operations: None,
         }),

@@ -2,9 +2,14 @@
 //! (`gazette_core::index`) that hover, definition, references, highlights, symbols, semantic
 //! tokens and inlay hints read.
 //!
-//! Tagging runs in the analysis worker right after the diagnostics of a batch are published, so
-//! that a keystroke's diagnostics never wait for the taggers. Each document's tags are stored
-//! with the exact text they were computed on, so that ranges always convert against that text.
+//! Tagging is lazy, so that indexing a corpus costs the duplicate analysis only. The analysis
+//! worker tags open documents (and documents tagged before) right after the diagnostics of a
+//! batch are published, so that a keystroke's diagnostics never wait for the taggers. Closed
+//! documents are tagged on demand: a request about one document tags that document, a request
+//! that needs the whole corpus (references, definition, hover, workspace symbols) tags every
+//! document not tagged yet, in parallel. Each document's tags are stored with the exact text
+//! and the tagging configuration they were computed with, so that ranges always convert
+//! against that text and a configuration change re-tags exactly what it affects.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,6 +33,8 @@ pub struct TaggedText {
     pub text: Rope,
     /// Its generation.
     pub generation: u64,
+    /// The tagging configuration it was tagged with.
+    pub config: TaggingConfig,
 }
 
 /// The entity index and the texts behind it.
@@ -67,27 +74,41 @@ impl Entities {
     }
 }
 
-/// Tags the documents of a batch and updates the index (run in `spawn_blocking`).
-pub fn tag_batch(session: &Session, changes: Vec<(DocumentKey, Option<Document>, TaggingConfig)>) {
-    let mut tagged = Vec::with_capacity(changes.len());
-    for (key, document, config) in changes {
-        let Some(document) = document else {
-            tagged.push((key, None));
-            continue;
-        };
-        let text = document.text.to_string();
-        let tags = gazette_core::tag::tag_document(&text, &config);
-        // Curators' decisions override the suggestions in tokens, hovers and references.
-        let spans: Vec<_> = crate::review::review_suggestions(&document.uri, &text, &tags.spans)
-            .into_iter()
-            .map(|reviewed| reviewed.span)
-            .collect();
-        tagged.push((key, Some((document, text, spans))));
-    }
+/// A document to tag (or, with `None`, to drop from the index) and its tagging configuration.
+pub type ToTag = (DocumentKey, Option<Document>, TaggingConfig);
+
+/// Tags documents (in parallel) and updates the index (run in `spawn_blocking`). A result never
+/// replaces tags of a newer generation of the same document.
+pub fn tag_batch(session: &Session, changes: Vec<ToTag>) {
+    use rayon::prelude::*;
+    let tagged: Vec<_> = changes
+        .into_par_iter()
+        .map(|(key, document, config)| {
+            let Some(document) = document else {
+                return (key, None);
+            };
+            let text = document.text.to_string();
+            let tags = gazette_core::tag::tag_document(&text, &config);
+            // Curators' decisions override the suggestions in tokens, hovers and references.
+            let spans: Vec<_> =
+                crate::review::review_suggestions(&document.uri, &text, &tags.spans)
+                    .into_iter()
+                    .map(|reviewed| reviewed.span)
+                    .collect();
+            (key, Some((document, text, spans, config)))
+        })
+        .collect();
     let mut entities = session.entities_mut();
     for (key, result) in tagged {
         match result {
-            Some((document, text, spans)) => {
+            Some((document, text, spans, config)) => {
+                if entities
+                    .texts
+                    .get(&key)
+                    .is_some_and(|tagged| tagged.generation > document.generation)
+                {
+                    continue;
+                }
                 entities.index.set_document(&key, &text, &spans);
                 entities.texts.insert(
                     key,
@@ -95,6 +116,7 @@ pub fn tag_batch(session: &Session, changes: Vec<(DocumentKey, Option<Document>,
                         uri: document.uri,
                         text: document.text,
                         generation: document.generation,
+                        config,
                     },
                 );
             }
@@ -106,21 +128,139 @@ pub fn tag_batch(session: &Session, changes: Vec<(DocumentKey, Option<Document>,
     }
 }
 
+/// Hands documents to the tagger task; a newer request for a document replaces an older one
+/// still waiting, so a burst of keystrokes costs one tagging.
+pub fn queue(session: &Session, to_tag: Vec<ToTag>) {
+    if to_tag.is_empty() {
+        return;
+    }
+    let mut pending = session
+        .pending_tags
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    for item in to_tag {
+        pending.insert(item.0.clone(), item);
+    }
+    drop(pending);
+    session.tag_wake.notify_one();
+}
+
+/// The tagger task: tags what the worker queued, off the async reader, until the session ends.
+pub async fn run_tagger(session: Arc<Session>) {
+    loop {
+        session.tag_wake.notified().await;
+        if session.is_shut_down() {
+            return;
+        }
+        loop {
+            let batch: Vec<ToTag> = std::mem::take(
+                &mut *session
+                    .pending_tags
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            )
+            .into_values()
+            .collect();
+            if batch.is_empty() {
+                break;
+            }
+            let worker_session = Arc::clone(&session);
+            if let Err(error) =
+                tokio::task::spawn_blocking(move || tag_batch(&worker_session, batch)).await
+            {
+                tracing::error!("tagging failed: {error}");
+            }
+            session.epoch.send_modify(|epoch| *epoch += 1);
+            if session.is_shut_down() {
+                return;
+            }
+        }
+    }
+}
+
+/// Which documents a request needs tagged.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    /// One document.
+    Document(&'a str),
+    /// Every document of the corpus.
+    Corpus,
+}
+
+/// Tags, now, the closed documents in `scope` whose tags are missing or older than their text
+/// or configuration (open documents are the worker's: it tags them after each batch). Returns
+/// once they are in the index.
+pub async fn tag_on_demand(session: &Arc<Session>, scope: Scope<'_>) {
+    // One on-demand run at a time: a second request waits for the first instead of tagging the
+    // same documents again.
+    let _running = session.on_demand_tagging.lock().await;
+    let stale: Vec<ToTag> = {
+        let state = session.state();
+        let entities = session.entities();
+        let is_stale = |key: &str, document: &Document, config: &TaggingConfig| {
+            !document.is_open()
+                && entities.texts.get(key).is_none_or(|tagged| {
+                    tagged.generation < document.generation || tagged.config != *config
+                })
+        };
+        let mut stale = Vec::new();
+        let mut consider = |key: &DocumentKey, document: &Document| {
+            let config = state.tagging_config(document);
+            if is_stale(key, document, &config) {
+                stale.push((key.clone(), Some(document.clone()), config));
+            }
+        };
+        match scope {
+            Scope::Document(key) => {
+                if let Some((key, document)) = state.documents.get_key_value(key) {
+                    consider(key, document);
+                }
+            }
+            Scope::Corpus => {
+                for (key, document) in &state.documents {
+                    consider(key, document);
+                }
+            }
+        }
+        stale
+    };
+    if stale.is_empty() {
+        return;
+    }
+    let worker_session = Arc::clone(session);
+    if let Err(error) = tokio::task::spawn_blocking(move || tag_batch(&worker_session, stale)).await
+    {
+        tracing::error!("tagging failed: {error}");
+    }
+    session.epoch.send_modify(|epoch| *epoch += 1);
+}
+
 /// How long entity requests wait for pending tagging. Generous: the first tagging of a session
 /// also loads the built-in gazetteer (the client can always cancel).
 pub const FRESHNESS_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Waits until the tags of `key` match its current text (or the timeout passes).
+/// Waits until the tags of `key` match its current text (or the timeout passes), tagging it
+/// now when it is closed.
 pub async fn wait_until_tagged(session: &Arc<Session>, key: &str) {
+    tag_on_demand(session, Scope::Document(key)).await;
     let mut epochs = session.epoch.subscribe();
     let deadline = tokio::time::Instant::now() + FRESHNESS_TIMEOUT;
     loop {
-        let current = session.state().documents.get(key).map(|d| d.generation);
-        let tagged = session.entities().texts.get(key).map(|t| t.generation);
-        let fresh = match (current, tagged) {
-            (None, _) => true,
-            (Some(current), Some(tagged)) => tagged >= current,
-            (Some(_), None) => false,
+        // The current generation and tagging configuration (a changed `gazette.toml` re-tags).
+        let current = {
+            let state = session.state();
+            state
+                .documents
+                .get(key)
+                .map(|document| (document.generation, state.tagging_config(document)))
+        };
+        let fresh = match current {
+            None => true,
+            Some((generation, config)) => {
+                session.entities().texts.get(key).is_some_and(|tagged| {
+                    tagged.generation >= generation && tagged.config == config
+                })
+            }
         };
         if fresh || session.is_shut_down() {
             return;
@@ -142,6 +282,8 @@ pub async fn entity_at(
     position: Position,
 ) -> Option<(gazette_core::index::EntityKey, lsp::Range)> {
     let key = crate::state::document_key(uri);
+    // The answer involves the entity's mentions everywhere: the whole corpus must be tagged.
+    tag_on_demand(session, Scope::Corpus).await;
     wait_until_tagged(session, &key).await;
     let encoding = session.state().encoding;
     let entities = session.entities();

@@ -26,9 +26,20 @@ const CHUNK: usize = 64;
 
 /// Walks the roots, reads every document and waits until the worker has analysed them.
 pub async fn index_workspace(session: Arc<Session>) {
+    index_roots(session, None).await;
+}
+
+/// Like [`index_workspace`] for the roots at `only` (workspace folders just added), or every
+/// root.
+pub async fn index_roots(session: Arc<Session>, only: Option<Vec<PathBuf>>) {
     let (roots, enabled, progress_supported) = {
         let state = session.state();
-        let roots: Vec<Root> = state.roots.clone();
+        let roots: Vec<Root> = state
+            .roots
+            .iter()
+            .filter(|root| only.as_ref().is_none_or(|only| only.contains(&root.path)))
+            .cloned()
+            .collect();
         (
             roots,
             state.settings.index_workspace,
@@ -60,7 +71,8 @@ pub async fn index_workspace(session: Arc<Session>) {
         None
     };
 
-    let paths = match tokio::task::spawn_blocking(move || find_documents(&roots)).await {
+    let walked_roots = roots.clone();
+    let paths = match tokio::task::spawn_blocking(move || find_documents(&walked_roots)).await {
         Ok(paths) => paths,
         Err(_) => Vec::new(),
     };
@@ -72,7 +84,8 @@ pub async fn index_workspace(session: Arc<Session>) {
             .filter_map(|(path, _)| Uri::from_file_path(path))
             .map(|uri| state::document_key(&uri))
             .collect();
-        if session.state().forget_closed_except(&keep) > 0 {
+        let scanned: Vec<PathBuf> = roots.iter().map(|root| root.path.clone()).collect();
+        if session.state().forget_closed_except(&keep, &scanned) > 0 {
             session.wake.notify_one();
         }
     }

@@ -94,6 +94,10 @@ impl LanguageServer for Backend {
     }
     async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {}
 
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        handlers::did_change_workspace_folders::handle(&self.session, params);
+    }
+
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         handlers::did_change_configuration::handle(&self.session, params).await;
     }
@@ -246,6 +250,7 @@ where
     let (service, socket) = build_service();
     let session = Arc::clone(&service.session);
     let worker = tokio::spawn(analysis::run_worker(Arc::clone(&session)));
+    let tagger = tokio::spawn(entities::run_tagger(Arc::clone(&session)));
     let server = Server::new(guarded_input, output, socket)
         .concurrency_level(CONCURRENCY_LEVEL)
         .serve(service);
@@ -267,6 +272,7 @@ where
     // The client exited or went away: stop the background work instead of analysing for nobody.
     session.shut_down();
     worker.abort();
+    tagger.abort();
     guard.abort();
 }
 

@@ -29,6 +29,12 @@ pub struct Session {
     /// The last semantic tokens sent per document, for delta requests.
     semantic_tokens:
         Mutex<HashMap<DocumentKey, (String, Vec<tower_lsp_server::ls_types::SemanticToken>)>>,
+    /// Documents the analysis worker handed over for tagging, latest request per document.
+    pub(crate) pending_tags: Mutex<HashMap<DocumentKey, crate::entities::ToTag>>,
+    /// Wakes the tagger when `pending_tags` is not empty.
+    pub(crate) tag_wake: Notify,
+    /// Held while documents are tagged on demand (see [`crate::entities::tag_on_demand`]).
+    pub(crate) on_demand_tagging: tokio::sync::Mutex<()>,
     /// Wakes the analysis worker when documents become dirty.
     pub(crate) wake: Notify,
     /// Bumped after every analysis batch, so that requests can wait for fresh results.
@@ -52,6 +58,9 @@ impl Session {
             results: RwLock::new(HashMap::new()),
             entities: RwLock::new(Entities::default()),
             semantic_tokens: Mutex::new(HashMap::new()),
+            pending_tags: Mutex::new(HashMap::new()),
+            tag_wake: Notify::new(),
+            on_demand_tagging: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             epoch: watch::channel(0).0,
             shut_down: AtomicBool::new(false),
@@ -121,6 +130,7 @@ impl Session {
     pub fn shut_down(&self) {
         self.shut_down.store(true, Ordering::SeqCst);
         self.wake.notify_one();
+        self.tag_wake.notify_one();
     }
 
     /// True once the session is over.

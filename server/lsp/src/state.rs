@@ -493,14 +493,23 @@ impl State {
         true
     }
 
-    /// Forgets closed documents of the roots that are not in `keep` (files deleted while nobody
-    /// watched); returns how many were forgotten.
-    pub fn forget_closed_except(&mut self, keep: &std::collections::HashSet<DocumentKey>) -> usize {
+    /// Forgets closed documents of the roots at `scanned` that are not in `keep` (files deleted
+    /// while nobody watched); returns how many were forgotten.
+    pub fn forget_closed_except(
+        &mut self,
+        keep: &std::collections::HashSet<DocumentKey>,
+        scanned: &[PathBuf],
+    ) -> usize {
         let gone: Vec<DocumentKey> = self
             .documents
             .iter()
             .filter(|(key, document)| {
-                !document.is_open() && document.corpus < self.roots.len() && !keep.contains(*key)
+                !document.is_open()
+                    && self
+                        .roots
+                        .get(document.corpus)
+                        .is_some_and(|root| scanned.contains(&root.path))
+                    && !keep.contains(*key)
             })
             .map(|(key, _)| key.clone())
             .collect();
@@ -509,6 +518,52 @@ impl State {
             self.dirty.insert(key.clone());
         }
         gone.len()
+    }
+
+    /// `workspace/didChangeWorkspaceFolders`: removes and adds roots, then places every document
+    /// again. Closed documents that no root accepts any more leave the corpus (their diagnostics
+    /// are cleared); open ones stay, as loose documents when no root contains them. The caller
+    /// indexes the added roots.
+    pub fn change_roots(&mut self, added: Vec<PathBuf>, removed: &[PathBuf]) -> Applied {
+        let mut applied = Applied::default();
+        self.roots.retain(|root| !removed.contains(&root.path));
+        for path in added {
+            if self.roots.iter().any(|root| root.path == path) {
+                continue;
+            }
+            let root = Root::load(path);
+            if let Some(error) = &root.config_error {
+                applied.warn(error.clone());
+            }
+            self.roots.push(root);
+        }
+        let keys: Vec<DocumentKey> = self.documents.keys().cloned().collect();
+        for key in keys {
+            let Some(document) = self.documents.get(&key) else {
+                continue;
+            };
+            let corpus = self.corpus_of(&document.uri);
+            let accepted = document
+                .uri
+                .to_file_path()
+                .is_some_and(|path| self.root_accepting(&path).is_some());
+            if !document.is_open() && !accepted {
+                self.documents.remove(&key);
+                self.dirty.insert(key);
+                continue;
+            }
+            if document.corpus != corpus {
+                let generation = self.next_generation();
+                if let Some(document) = self.documents.get_mut(&key) {
+                    document.corpus = corpus;
+                    document.generation = generation;
+                }
+                self.dirty.insert(key);
+            }
+        }
+        self.reconfigured = true;
+        applied.wake = true;
+        applied
     }
 
     /// The root whose configuration makes `path` one of its documents.

@@ -14,11 +14,8 @@ pub const WATCHER_REGISTRATION_ID: &str = "gazette/watched-files";
 
 /// Handles the notification.
 pub async fn handle(session: &Arc<Session>) {
-    // Load the built-in gazetteer while the client settles, so that the first hover or
-    // semantic-token request does not pay for it.
-    tokio::task::spawn_blocking(|| {
-        gazette_core::tag::locality::LocalityTagger::builtin();
-    });
+    // The built-in gazetteer is not loaded here: indexing needs no tagging (see
+    // `crate::entities`), and the first opened document starts loading it in the tagger task.
     super::did_change_configuration::pull_settings(session).await;
     let dynamic_watchers = session.state().client.dynamic_file_watchers;
     if dynamic_watchers {

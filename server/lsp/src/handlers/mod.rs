@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod did_change;
 pub mod did_change_configuration;
 pub mod did_change_watched_files;
+pub mod did_change_workspace_folders;
 pub mod did_close;
 pub mod did_open;
 pub mod did_save;
@@ -43,6 +44,7 @@ pub fn apply_in_order(session: &Arc<Session>, method: &str, params: Option<&serd
         "textDocument/didSave" => did_save::apply,
         "workspace/didChangeWatchedFiles" => did_change_watched_files::apply,
         "workspace/didChangeConfiguration" => did_change_configuration::apply,
+        "workspace/didChangeWorkspaceFolders" => did_change_workspace_folders::apply,
         _ => return,
     };
     let applied = {

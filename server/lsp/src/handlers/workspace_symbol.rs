@@ -19,6 +19,7 @@ pub async fn handle(
     session: &Arc<Session>,
     params: WorkspaceSymbolParams,
 ) -> Result<Option<WorkspaceSymbolResponse>> {
+    crate::entities::tag_on_demand(session, crate::entities::Scope::Corpus).await;
     let encoding = session.state().encoding;
     let entities = session.entities();
     let symbols: Vec<WorkspaceSymbol> = entities
