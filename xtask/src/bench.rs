@@ -104,6 +104,33 @@ pub fn run(args: BenchArgs) -> Result<()> {
         full.1.as_secs_f64(),
         full.4
     );
+    if let Ok(manifest) = std::fs::read_to_string(args.corpus.join("manifest.json")) {
+        let field = |name: &str| -> usize {
+            manifest
+                .split(&format!("\"{name}\": "))
+                .nth(1)
+                .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0)
+        };
+        let found = |code: &str| {
+            full.4
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map_or(0, |(_, n)| *n)
+        };
+        let near = field("near_copies");
+        println!(
+            "against the manifest: {} exact copies, {} repeated blocks -> GZ002 covers {} paragraphs, GZ001 {} findings; {} near copies -> GZ003 {} ({:.1}%)",
+            field("exact_copies"),
+            field("repeated_blocks"),
+            found("GZ002 paragraphs"),
+            found("GZ001"),
+            near,
+            found("GZ003"),
+            100.0 * found("GZ003") as f64 / near.max(1) as f64
+        );
+    }
     let parallel = best(&full_config, true);
     println!(
         "everything, {} threads (rayon):  {:7.1} MiB/s wall ({:.2} s wall, {:.2} s CPU)",
@@ -143,6 +170,36 @@ fn cpu_time() -> Duration {
 
 type Measure = (Duration, Duration, usize, usize, Vec<(&'static str, usize)>);
 
+/// Findings per code, and for GZ002 (reported in blocks) the paragraphs its findings cover.
+fn count_findings(
+    workspace: &Workspace,
+    diagnostics: &[gazette_core::diagnostic::Diagnostic],
+) -> Vec<(&'static str, usize)> {
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    let mut bump = |code: &'static str, n: usize| match counts.iter_mut().find(|(c, _)| *c == code)
+    {
+        Some((_, count)) => *count += n,
+        None => counts.push((code, n)),
+    };
+    for diagnostic in diagnostics {
+        bump(diagnostic.code, 1);
+        if diagnostic.code == "GZ002" {
+            let covered = workspace
+                .summary(&diagnostic.document)
+                .map_or(0, |summary| {
+                    summary
+                        .paragraphs()
+                        .iter()
+                        .filter(|p| diagnostic.range.contains_range(p.range))
+                        .count()
+                });
+            bump("GZ002 paragraphs", covered);
+        }
+    }
+    counts.sort();
+    counts
+}
+
 fn once(documents: &[(String, String)], config: &Config, parallel: bool) -> Measure {
     let start = Instant::now();
     let summaries: Vec<(String, DocumentSummary)> = if parallel {
@@ -181,14 +238,7 @@ fn once(documents: &[(String, String)], config: &Config, parallel: bool) -> Meas
             .collect()
     };
     let total = start.elapsed();
-    let mut counts: Vec<(&'static str, usize)> = Vec::new();
-    for diagnostic in &diagnostics {
-        match counts.iter_mut().find(|(code, _)| *code == diagnostic.code) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((diagnostic.code, 1)),
-        }
-    }
-    counts.sort();
+    let counts = count_findings(&workspace, &diagnostics);
     (
         summarise,
         total,

@@ -1,9 +1,9 @@
 //! MinHash signatures and LSH bands for near-duplicate paragraphs.
 //!
 //! A paragraph's normalised words are cut into shingles of `shingle_words` consecutive words;
-//! the signature holds [`SIGNATURE_LEN`] minima over the shingles, computed with one-permutation
-//! hashing and optimal densification (see [`signature`]): one hash per shingle, not one per
-//! shingle and position. Two signatures agree at a position with probability equal to the
+//! the signature holds [`SIGNATURE_LEN`] minima over the shingles, computed with fast
+//! similarity sketching (see [`signature`]): a few hashes per shingle, not one per shingle and
+//! position. Two signatures agree at a position with probability equal to the
 //! Jaccard similarity of the shingle sets. Only the low 16 bits of each minimum are kept (b-bit
 //! MinHash): it makes a signature 160 bytes, and a chance agreement (1 in 65 536) hardly moves
 //! the estimate.
@@ -37,40 +37,19 @@ const fn bin_of(hash: u64) -> usize {
     ((hash as u128 * SIGNATURE_LEN as u128) >> 64) as usize
 }
 
-/// How many densification probes per bin are precomputed.
-const PROBES: usize = 128;
-
-/// For every bin, a fixed pseudo-random sequence of other bins to borrow a value from when the
-/// bin is empty (optimal densification). The sequences depend only on the bin, never on the
-/// paragraph, which is what makes borrowed values comparable between two paragraphs.
-const DENSIFICATION_PROBES: [[u8; PROBES]; SIGNATURE_LEN] = {
-    let mut table = [[0u8; PROBES]; SIGNATURE_LEN];
-    let mut bin = 0;
-    while bin < SIGNATURE_LEN {
-        let mut attempt = 0;
-        while attempt < PROBES {
-            table[bin][attempt] = bin_of(probe_hash(bin, attempt)) as u8;
-            attempt += 1;
-        }
-        bin += 1;
-    }
-    table
-};
-
-const fn probe_hash(bin: usize, attempt: usize) -> u64 {
-    mix(0x6761_7a65_7474_6531 ^ ((bin as u64) << 32) ^ attempt as u64) // "gazette1"
-}
-
 /// The signature of a normalised paragraph (words separated by single spaces), or `None` when
 /// it has no words.
 ///
-/// This is one-permutation hashing with optimal densification (Shrivastava, ICML 2017): each
-/// shingle is hashed once; the top bits of the hash choose one of the [`SIGNATURE_LEN`] bins and
-/// the bin keeps the minimum of the other bits. An empty bin (a paragraph with fewer shingles
-/// than bins leaves many) borrows the value of the first non-empty bin in its fixed probe
-/// sequence. Two signatures agree at a position with probability equal to the Jaccard
-/// similarity, as with [`SIGNATURE_LEN`] independent permutations, for one hash per shingle
-/// instead of [`SIGNATURE_LEN`].
+/// This is fast similarity sketching (Dahlgaard, Knudsen and Thorup, FOCS 2017): each shingle
+/// is hashed once; in round `r`, every shingle is hashed again with the round's seed, the top
+/// bits choose one of the [`SIGNATURE_LEN`] bins and the bin keeps the minimum of `r` followed
+/// by the other bits. Rounds stop as soon as every bin holds a value: values of later rounds
+/// are larger, so no later round could change one. Long paragraphs fill the bins in one round
+/// (one hash per shingle); short ones take about `SIGNATURE_LEN · ln SIGNATURE_LEN` hashes in
+/// all, instead of [`SIGNATURE_LEN`] per shingle for classic MinHash. Two signatures agree at a
+/// position with probability close to the Jaccard similarity and concentrate like
+/// [`SIGNATURE_LEN`] independent MinHashes (one-permutation hashing with densification, tried
+/// first, was cheaper but noisier on short paragraphs and lost recall).
 pub fn signature(normalized: &[u8], shingle_words: usize) -> Option<Signature> {
     let shingle_words = shingle_words.clamp(1, MAX_SHINGLE_WORDS);
     let words = if normalized.is_empty() {
@@ -83,7 +62,7 @@ pub fn signature(normalized: &[u8], shingle_words: usize) -> Option<Signature> {
     }
     // A paragraph shorter than a shingle is one shingle of all its words.
     let window = shingle_words.min(words);
-    let mut minima = [u64::MAX; SIGNATURE_LEN];
+    let mut shingles: Vec<u64> = Vec::with_capacity(words + 1 - window);
     // The hashes of the last `window` words, in a ring.
     let mut ring = [0u64; MAX_SHINGLE_WORDS];
     for (seen, word) in normalized.split(|&byte| byte == b' ').enumerate() {
@@ -96,38 +75,32 @@ pub fn signature(normalized: &[u8], shingle_words: usize) -> Option<Signature> {
             let word = ring[(seen - offset) % MAX_SHINGLE_WORDS];
             hash = (hash.rotate_left(23) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         }
-        let hash = mix(hash);
-        let bin = bin_of(hash);
-        // The bin comes from the top bits; the value kept is the rest.
-        let value = hash & 0x00ff_ffff_ffff_ffff;
-        minima[bin] = minima[bin].min(value);
+        shingles.push(hash);
+    }
+    let mut minima = [u64::MAX; SIGNATURE_LEN];
+    let mut filled = 0;
+    let mut round = 0u64;
+    while filled < SIGNATURE_LEN {
+        let seed = mix(0x6761_7a65_7474_6531 ^ round); // "gazette1"
+        for &shingle in &shingles {
+            let hash = mix(shingle ^ seed);
+            let bin = bin_of(hash);
+            // The round in the top 16 bits (a one-shingle paragraph needs a few hundred
+            // rounds), then bits the bin choice did not use.
+            let value = (round << 48) | (hash & 0xffff_ffff_ffff);
+            if value < minima[bin] {
+                filled += usize::from(minima[bin] == u64::MAX);
+                minima[bin] = value;
+            }
+        }
+        round += 1;
     }
     let mut signature = [0u16; SIGNATURE_LEN];
-    for (bin, bits) in signature.iter_mut().enumerate() {
-        let mut minimum = minima[bin];
-        if minimum == u64::MAX {
-            minimum = borrowed_minimum(&minima, bin);
-        }
+    for (bits, minimum) in signature.iter_mut().zip(minima) {
         // b-bit MinHash keeps the low bits of the minimum, which are uniform.
         *bits = minimum as u16;
     }
     Some(signature)
-}
-
-/// The value an empty bin borrows: the minimum of the first non-empty bin of its probe
-/// sequence (at least one bin is non-empty).
-fn borrowed_minimum(minima: &[u64; SIGNATURE_LEN], bin: usize) -> u64 {
-    for &probe in &DENSIFICATION_PROBES[bin] {
-        let minimum = minima[probe as usize];
-        if minimum != u64::MAX {
-            return minimum;
-        }
-    }
-    // Very sparse paragraphs (one or two shingles) may exhaust the table: keep probing.
-    (PROBES..)
-        .map(|attempt| minima[bin_of(probe_hash(bin, attempt))])
-        .find(|&minimum| minimum != u64::MAX)
-        .unwrap_or(0)
 }
 
 /// The longest shingle accepted (`rules.near-duplicate.shingle-words` is at most 8).

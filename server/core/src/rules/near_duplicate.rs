@@ -26,7 +26,7 @@ exact matching misses them.
 
 ## Example
 `Over the past 5 years, the Da Nang branches ...` and `Over the past five years, the Da Nang
-branches ...`: the second is reported as about 85% similar.
+branches ...`: the second is reported as about 80% similar.
 
 ## Fix safety
 Unsafe: the fix deletes this paragraph, which loses whatever words differ from the similar
