@@ -20,6 +20,7 @@ pub mod normalize;
 pub mod paragraph;
 pub mod registry;
 pub mod rules;
+pub mod shard;
 pub mod tag;
 pub mod text;
 pub mod workspace;

@@ -2,5 +2,7 @@
 
 pub mod annotations;
 pub mod check;
+pub mod fingerprint;
+pub mod fingerprint_tables;
 pub mod serve;
 pub mod tag;
