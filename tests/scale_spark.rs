@@ -82,7 +82,7 @@ fn generate(dir: &TempDir) -> usize {
         words.extend(text.split_whitespace().map(str::to_owned));
     }
     let mut rng = Rng(9);
-    let mut fresh = |rng: &mut Rng, length: usize| -> String {
+    let fresh = |rng: &mut Rng, length: usize| -> String {
         let start = rng.below(words.len() - length);
         // A run of real text with a few words swapped in: realistic, and new.
         let mut paragraph: Vec<&str> = words[start..start + length]
