@@ -349,7 +349,7 @@ pub fn read_document(path: &Path, limit: u64) -> Result<ReadDocument> {
 }
 
 /// Every diagnostic in corpus order, minus the per-path ignores.
-fn all_diagnostics(
+pub fn all_diagnostics(
     workspace: &Workspace,
     documents: &HashMap<String, CheckedDocument>,
     loaded: &LoadedConfig,
