@@ -93,7 +93,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     }
     let mut documents: HashMap<String, CheckedDocument> = HashMap::with_capacity(paths.len());
     let progress = Progress::start(args.progress, "checking", paths.len() as u64);
-    let summaries = summarise(&paths, &loaded.config, Some(&progress))?;
+    let summaries = summarise_with_progress(&paths, &loaded.config, Some(&progress))?;
     progress.finish();
     let mut workspace = Workspace::new(loaded.config.clone());
     let mut batch = Vec::with_capacity(summaries.len());
@@ -125,7 +125,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
                 .iter()
                 .map(|key| documents[key].path.clone())
                 .collect();
-            for (path, summary, stamp) in summarise(&changed, &loaded.config, None)? {
+            for (path, summary, stamp) in summarise(&changed, &loaded.config)? {
                 let key = config_file::slash_path(&path);
                 workspace.set_summary(&key, summary);
                 if let Some(document) = documents.get_mut(&key) {
@@ -255,7 +255,7 @@ fn run_with_findings(
             .map(|d| documents[&d.document].path.clone())
             .collect();
         with_findings.dedup();
-        let summaries = summarise(&with_findings, &loaded.config, None)?;
+        let summaries = summarise(&with_findings, &loaded.config)?;
         workspace.extend(
             summaries
                 .into_iter()
@@ -283,10 +283,17 @@ pub fn collect(paths: &[PathBuf], loaded: &LoadedConfig) -> Result<Vec<PathBuf>>
     crate::walk::collect_documents_with(paths, Arc::new(keep))
 }
 
-/// Reads and summarises documents in parallel, counting them in `progress`. Unreadable
-/// documents get an unreadable summary; IO errors (permissions, a file that vanished) stop the
-/// run.
+/// Reads and summarises documents in parallel. Unreadable documents get an unreadable summary;
+/// IO errors (permissions, a file that vanished) stop the run.
 pub fn summarise(
+    paths: &[PathBuf],
+    config: &Config,
+) -> Result<Vec<(PathBuf, DocumentSummary, Option<fix::FileStamp>)>> {
+    summarise_with_progress(paths, config, None)
+}
+
+/// [`summarise`], counting each document in `progress`.
+pub fn summarise_with_progress(
     paths: &[PathBuf],
     config: &Config,
     progress: Option<&Progress>,
