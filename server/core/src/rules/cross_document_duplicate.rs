@@ -2,8 +2,7 @@
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, RelatedLocation, Severity};
 use crate::registry::RuleMeta;
-use crate::rules::{Context, lines_label};
-use crate::text::TextRange;
+use crate::rules::Context;
 use crate::workspace::Occurrence;
 
 /// The rule's metadata and documentation.
@@ -15,9 +14,8 @@ pub const META: RuleMeta = RuleMeta {
 ## What it does
 Flags a paragraph that also appears, after normalisation, in another document. It is reported in
 every copy after the first in corpus order (the sorted order of paths), with related locations
-pointing at the copies in the other documents. Consecutive paragraphs that repeat consecutive
-paragraphs of the same document are reported as one block: `lines 10–14 repeat lines 5–9 of
-a.txt`. Paragraphs with fewer than `paragraphs.min-words` words are ignored.
+pointing at the copies in the other documents. Paragraphs with fewer than
+`paragraphs.min-words` words are ignored.
 
 ## Why is this bad?
 The same article scraped twice, or boilerplate pasted into many articles, inflates the corpus
@@ -53,24 +51,14 @@ pub(crate) fn earlier_copies<'a>(
         })
 }
 
-/// True when paragraph `index` is reported by this rule: it repeats a paragraph of an earlier
-/// document and is not already an in-document repeat (GZ001).
-fn is_reported(context: &Context<'_>, index: usize) -> bool {
-    context.first_copy[index].is_none() && earlier_copies(context, index).next().is_some()
-}
-
 pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
     let Some(severity) = context.severity(&META) else {
         return;
     };
-    let paragraphs = context.summary.paragraphs();
-    let mut index = 0;
-    while index < paragraphs.len() {
-        if !is_reported(context, index) {
-            index += 1;
+    for (index, paragraph) in context.summary.paragraphs().iter().enumerate() {
+        if context.first_copy[index].is_some() || earlier_copies(context, index).next().is_none() {
             continue;
         }
-        let paragraph = &paragraphs[index];
         // The first copy in each other document, in corpus order.
         let mut copies: Vec<(&str, Occurrence)> = context
             .workspace
@@ -80,91 +68,51 @@ pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
             .collect();
         copies.sort();
         copies.dedup_by(|a, b| a.0 == b.0);
-        let (first_key, first) = copies[0];
-        let Some(source) = context.workspace.entry_summary(first.document) else {
-            index += 1;
-            continue;
-        };
-        // Consecutive paragraphs that repeat consecutive paragraphs of the same source make
-        // one finding, like GZ001's blocks: "lines 10–14 repeat lines 5–9 of a.txt".
-        let mut last = index;
-        while last + 1 < paragraphs.len() && is_reported(context, last + 1) {
-            let wanted = first.paragraph as usize + (last + 1 - index);
-            let continues = context
-                .workspace
-                .copies_of(&paragraphs[last + 1])
-                .any(|o| o.document == first.document && o.paragraph as usize == wanted);
-            if !continues {
-                break;
-            }
-            last += 1;
-        }
-        let source_first = &source.paragraphs()[first.paragraph as usize];
-        let source_last = &source.paragraphs()[first.paragraph as usize + (last - index)];
         let related: Vec<RelatedLocation> = copies
             .iter()
             .take(MAX_RELATED)
             .filter_map(|(key, occurrence)| {
                 let summary = context.workspace.entry_summary(occurrence.document)?;
                 let other = summary.paragraphs().get(occurrence.paragraph as usize)?;
-                Some(if occurrence == &first {
-                    RelatedLocation {
-                        document: (*key).to_owned(),
-                        range: TextRange::new(source_first.range.start, source_last.range.end),
-                        message: format!(
-                            "copy at {}",
-                            lines_label(source_first.first_line, source_last.last_line)
-                        ),
-                    }
-                } else {
-                    RelatedLocation {
-                        document: (*key).to_owned(),
-                        range: other.range,
-                        message: format!("copy at line {}", other.first_line + 1),
-                    }
+                Some(RelatedLocation {
+                    document: (*key).to_owned(),
+                    range: other.range,
+                    message: format!("copy at line {}", other.first_line + 1),
                 })
             })
             .collect();
+        let (first_key, first) = copies[0];
+        let first_line = context
+            .workspace
+            .entry_summary(first.document)
+            .and_then(|summary| summary.paragraphs().get(first.paragraph as usize))
+            .map_or(0, |p| p.first_line);
         let others = match copies.len() - 1 {
             0 => String::new(),
             1 => " and 1 other document".to_owned(),
             n => format!(" and {n} other documents"),
         };
-        let message = if last == index {
-            format!(
-                "paragraph repeats line {} of {first_key}{others}",
-                source_first.first_line + 1
-            )
-        } else {
-            format!(
-                "{} repeat {} of {first_key}{others}",
-                lines_label(paragraph.first_line, paragraphs[last].last_line),
-                lines_label(source_first.first_line, source_last.last_line)
-            )
-        };
         diagnostics.push(Diagnostic {
             code: META.code,
             rule: META.name,
             document: context.key.to_owned(),
-            range: TextRange::new(paragraph.range.start, paragraphs[last].range.end),
+            range: paragraph.range,
             severity,
-            message,
+            message: format!(
+                "paragraph repeats line {} of {first_key}{others}",
+                first_line + 1
+            ),
             related,
             fix: Some(Fix {
-                title: if last == index {
-                    "Delete this copy".to_owned()
-                } else {
-                    "Delete these copies".to_owned()
-                },
+                title: "Delete this copy".to_owned(),
                 applicability: Applicability::Unsafe,
                 edits: vec![Edit {
                     document: context.key.to_owned(),
-                    range: context.summary.deletion_range(index, last),
+                    range: context.summary.deletion_range(index, index),
                     replacement: String::new(),
                 }],
             }),
         });
-        index = last + 1;
     }
 }
 

@@ -315,30 +315,3 @@ fn batch_and_incremental_workspaces_agree() {
         assert!(rendered.contains(code), "{code} missing:\n{rendered}");
     }
 }
-
-#[test]
-fn cross_document_blocks_are_one_finding() {
-    check(
-        &[
-            (
-                "a.txt",
-                "Intro of the first article\n\nfirst shared paragraph of words\n\n\
-                 second shared paragraph of words\n\nthird shared paragraph of words\n",
-            ),
-            (
-                "b.txt",
-                "A different opening line here\n\nfirst shared paragraph of words\n\n\
-                 second shared paragraph of words\n\nthird shared paragraph of words\n\n\
-                 a closing line of its own\n\nthird shared paragraph of words\n",
-            ),
-        ],
-        expect![[r#"
-            b.txt:3:1 GZ002 lines 3–7 repeat lines 3–7 of a.txt
-                related a.txt:3:1 copy at lines 3–7
-                fix (unsafe) delete "first shared paragraph of words\n\nsecond shared paragraph of words\n\nthird shared paragraph of words\n\n"
-            b.txt:11:1 GZ001 line 11 repeats line 7
-                related b.txt:7:1 first copy
-                fix (safe) delete "\nthird shared paragraph of words\n"
-        "#]],
-    );
-}
