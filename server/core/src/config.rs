@@ -223,11 +223,10 @@ impl Config {
             .chain(&self.files.exclude)
             .chain(self.per_path_ignores.keys());
         for glob in globs {
-            if let Err(error) = globset::Glob::new(glob) {
-                return Err(error_at(
-                    glob,
-                    format!("invalid glob `{glob}`: {}", error.kind()),
-                ));
+            // Compiled here, not only parsed: a glob whose automaton exceeds globset's size
+            // limit must be a configuration error, not a failure later.
+            if let Err(error) = compile_glob(glob) {
+                return Err(error_at(glob, error.message));
             }
         }
         for codes in self.per_path_ignores.values() {
@@ -258,7 +257,7 @@ impl Config {
 pub struct PathRules {
     include: globset::GlobSet,
     exclude: globset::GlobSet,
-    ignores: Vec<(globset::GlobMatcher, Vec<&'static str>)>,
+    ignores: Vec<(globset::GlobSet, Vec<&'static str>)>,
 }
 
 impl PathRules {
@@ -267,12 +266,15 @@ impl PathRules {
         let build = |globs: &[String]| {
             let mut builder = globset::GlobSetBuilder::new();
             for glob in globs {
-                builder.add(compile_glob(glob)?.glob().clone());
+                builder.add(parse_glob(glob)?);
             }
-            builder.build().map_err(|error| ConfigError {
+            builder.build().map_err(|_| ConfigError {
                 line: None,
                 column: None,
-                message: error.to_string(),
+                message: format!(
+                    "the globs {} are too large to compile together",
+                    shown(&globs.join(", "))
+                ),
             })
         };
         let mut ignores = Vec::new();
@@ -308,16 +310,35 @@ impl PathRules {
     }
 }
 
-fn compile_glob(glob: &str) -> Result<globset::GlobMatcher, ConfigError> {
+fn parse_glob(glob: &str) -> Result<globset::Glob, ConfigError> {
     globset::GlobBuilder::new(glob)
         .literal_separator(true)
         .build()
-        .map(|glob| glob.compile_matcher())
         .map_err(|error| ConfigError {
             line: None,
             column: None,
-            message: format!("invalid glob `{glob}`: {}", error.kind()),
+            message: format!("invalid glob {}: {}", shown(glob), error.kind()),
         })
+}
+
+/// Compiles one glob. `Glob::compile_matcher` panics when the automaton exceeds globset's size
+/// limit (10 MiB); a one-glob set reports it as an error instead.
+fn compile_glob(glob: &str) -> Result<globset::GlobSet, ConfigError> {
+    let mut builder = globset::GlobSetBuilder::new();
+    builder.add(parse_glob(glob)?);
+    builder.build().map_err(|_| ConfigError {
+        line: None,
+        column: None,
+        message: format!("glob {} is too large to compile", shown(glob)),
+    })
+}
+
+/// A glob quoted for a message, cut after 60 characters.
+fn shown(glob: &str) -> String {
+    match glob.char_indices().nth(60) {
+        Some((cut, _)) => format!("`{}…`", &glob[..cut]),
+        None => format!("`{glob}`"),
+    }
 }
 
 /// The 1-based line and character column of byte `offset` in `text`.
@@ -387,6 +408,27 @@ severity = "info"
         );
         let error = Config::from_toml("[per-path-ignores]\n\"a/**\" = [\"GZ777\"]\n").unwrap_err();
         assert_eq!(error.line, Some(2));
+    }
+
+    /// A glob past globset's size limit used to panic inside `compile_matcher` (found by
+    /// tests/hostile.rs); it is now a configuration error on its line.
+    #[test]
+    fn a_glob_too_large_to_compile_is_an_error_not_a_panic() {
+        let glob = "[!a]".repeat(300_000);
+        let text = format!("[files]\n\nexclude = [\"{glob}\"]\n");
+        let error = Config::from_toml(&text).unwrap_err();
+        assert_eq!(error.line, Some(3));
+        assert!(
+            error.message.starts_with("glob `[!a][!a]")
+                && error.message.ends_with("…` is too large to compile"),
+            "{}",
+            error.message
+        );
+        let mut config = Config::default();
+        config
+            .per_path_ignores
+            .insert(glob, vec!["GZ001".to_owned()]);
+        assert!(PathRules::new(&config).is_err());
     }
 }
 

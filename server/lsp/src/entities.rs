@@ -75,7 +75,11 @@ pub fn tag_batch(session: &Session, changes: Vec<(DocumentKey, Option<Document>,
             tagged.push((key, None));
             continue;
         };
-        let text = document.text.to_string();
+        // Unreadable or over the size limit: nothing to tag (see `state::too_large`).
+        let text = match document.problem {
+            Some(_) => String::new(),
+            None => document.text.to_string(),
+        };
         let tags = gazette_core::tag::tag_document(&text, &config);
         // Curators' decisions override the suggestions in tokens, hovers and references.
         let spans: Vec<_> = crate::review::review_suggestions(&document.uri, &text, &tags.spans)

@@ -99,7 +99,13 @@ impl Root {
                 Some(format!("{}: {error}", file.display())),
             ),
         };
-        let path_rules = PathRules::new(&config).ok();
+        let (path_rules, config_error) = match PathRules::new(&config) {
+            Ok(rules) => (Some(rules), config_error),
+            Err(error) => (
+                None,
+                config_error.or_else(|| Some(format!("{}: {error}", file.display()))),
+            ),
+        };
         Root {
             path,
             config,
@@ -298,12 +304,13 @@ impl State {
     pub fn did_open(&mut self, params: DidOpenTextDocumentParams) -> Applied {
         let document = params.text_document;
         let key = document_key(&document.uri);
+        let problem = too_large(document.text.len(), self.max_bytes(&document.uri));
         self.put(
             key,
             document.uri,
             FileContent {
                 text: document.text,
-                problem: None,
+                problem,
             },
             Some(document.version),
         );
@@ -322,6 +329,7 @@ impl State {
         let new_version = params.text_document.version;
         let encoding = self.encoding;
         let generation = self.next_generation();
+        let limit = self.max_bytes(&params.text_document.uri);
         let Some(document) = self.documents.get_mut(&key).filter(|d| d.is_open()) else {
             applied.warn(format!(
                 "ignored a change to {}, which is not open",
@@ -343,6 +351,7 @@ impl State {
         for change in &params.content_changes {
             convert::apply_change(&mut document.text, change, encoding);
         }
+        document.problem = too_large(document.text.len_bytes(), limit);
         document.version = Some(new_version);
         document.generation = generation;
         self.dirty.insert(key);
@@ -518,6 +527,14 @@ impl State {
             .filter_map(|root| root.config_error.clone())
             .collect()
     }
+}
+
+/// The problem of an open document larger than its root's `files.max-size-bytes`: it is kept
+/// (edits keep applying to it) but reported as GZ900 and not analysed, like the same file on
+/// disk, so that an editor opening a huge file cannot make the server tag it on every keystroke.
+fn too_large(size: usize, limit: u64) -> Option<DecodeProblem> {
+    let size = size as u64;
+    (size > limit).then_some(DecodeProblem::TooLarge { size, limit })
 }
 
 /// True for the files Gazette treats as corpus documents.
