@@ -9,6 +9,7 @@ mod commands;
 mod config_file;
 mod fix;
 mod printer;
+mod progress;
 mod walk;
 
 use std::process::ExitCode;
@@ -27,6 +28,9 @@ struct Cli {
 enum Command {
     /// Find duplicated paragraphs and other problems; exit 1 when anything is found.
     Check(commands::check::CheckArgs),
+    /// Write one shard of paragraph fingerprints, band keys and entity mentions (Parquet) for a
+    /// distributed global pass (see scale/spark/README.md).
+    Fingerprint(commands::fingerprint::FingerprintArgs),
     /// Tag localities, persons, organisations, dates and durations.
     Tag(commands::tag::TagArgs),
     /// Run the language server over stdio (for editors).
@@ -35,6 +39,8 @@ enum Command {
     Export(commands::annotations::ExportArgs),
     /// Import annotations from brat or JSONL into `.gazette/annotations`.
     Import(commands::annotations::ImportArgs),
+    /// Write a self-contained HTML report on the corpus (findings, duplicates, map, dates, names).
+    Report(commands::report::ReportArgs),
 }
 
 /// What a command asks `main` to exit with.
@@ -50,10 +56,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Fingerprint(args) => commands::fingerprint::run(args),
         Command::Tag(args) => commands::tag::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Export(args) => commands::annotations::run_export(args),
         Command::Import(args) => commands::annotations::run_import(args),
+        Command::Report(args) => commands::report::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

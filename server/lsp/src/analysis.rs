@@ -265,8 +265,7 @@ pub async fn run_worker(session: Arc<Session>) {
                     .map(|(key, document)| {
                         let config = document
                             .as_ref()
-                            .and_then(|d| state.roots.get(d.corpus))
-                            .map(|root| root.config.tagging.clone())
+                            .map(|d| state.tagging_config(d))
                             .unwrap_or_default();
                         (key.clone(), document.clone(), config)
                     })

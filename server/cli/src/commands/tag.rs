@@ -9,7 +9,7 @@ use gazette_core::annotation::CodePointIndex;
 use gazette_core::annotation::overlay::SpanOrigin;
 use gazette_core::gazetteer::{Gazetteer, UserGazetteer};
 use gazette_core::tag::locality::LocalityTagger;
-use gazette_core::tag::{TaggingConfig, tag_document_with};
+use gazette_core::tag::tag_document_with;
 use gazette_store::AnnotationStore;
 
 use crate::commands::annotations::{corpus_root_for, relative_to, review_overlay};
@@ -29,6 +29,10 @@ pub struct TagArgs {
     /// with the same id (schema: schema/gazetteer.schema.json).
     #[arg(long, value_name = "FILE")]
     pub gazetteer: Option<PathBuf>,
+    /// Configuration file (default: the nearest `gazette.toml` above the first path). Its
+    /// `tagging` section and `document-dates` give each document its creation time.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Output formats of `gazette tag`.
@@ -42,7 +46,8 @@ pub enum TagFormat {
 /// Runs `gazette tag`.
 pub fn run(args: TagArgs) -> Result<Outcome> {
     let documents = crate::walk::collect_documents(&args.paths)?;
-    let config = TaggingConfig::default();
+    let loaded = crate::config_file::load(args.config.as_deref(), &args.paths)?;
+    let current = std::env::current_dir().context("cannot determine the current directory")?;
     let user_tagger = match &args.gazetteer {
         Some(path) => Some(load_user_tagger(path)?),
         None => None,
@@ -65,6 +70,15 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
                 continue;
             }
         };
+        let relative = crate::config_file::slash_path(
+            current
+                .join(&path)
+                .strip_prefix(&loaded.root)
+                .unwrap_or(&path),
+        );
+        let config = loaded
+            .path_rules
+            .tagging_for(&loaded.config.tagging, &relative);
         let tags = tag_document_with(text, &config, localities);
         // Curators' decisions stored next to the corpus override the suggestions.
         let root = corpus_root_for(&path);
