@@ -58,6 +58,16 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for path in documents {
+        // Refuse an oversized file from its size, before reading it into memory.
+        let size = std::fs::metadata(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .len();
+        let limit = gazette_core::text::DEFAULT_MAX_DOCUMENT_BYTES;
+        if size > limit {
+            let problem = gazette_core::text::DecodeProblem::TooLarge { size, limit };
+            eprintln!("gazette: warning: {} is {problem}; skipped", path.display());
+            continue;
+        }
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let text = match gazette_core::text::decode(
