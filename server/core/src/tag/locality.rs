@@ -44,6 +44,8 @@ pub struct LocalityTagger {
     context: ContextWords,
     /// Index of each place's parent (`u32::MAX` when none), for cheap ancestor walks.
     parents: Vec<u32>,
+    /// Each place's [`kind_prior`], computed once (it takes a logarithm).
+    priors: Vec<f64>,
 }
 
 /// One place mention found in the text, before disambiguation.
@@ -82,12 +84,14 @@ impl LocalityTagger {
                     .unwrap_or(u32::MAX)
             })
             .collect();
+        let priors = gazetteer.places().iter().map(kind_prior).collect();
         LocalityTagger {
             gazetteer,
             index,
             common_words,
             context: ContextWords::new(),
             parents,
+            priors,
         }
     }
 
@@ -124,7 +128,9 @@ impl LocalityTagger {
                 i += 1;
                 continue;
             }
-            let mut best: Option<(usize, Vec<Candidate>)> = None;
+            // The longest match so far: a node of the index (its candidates are copied only
+            // for the match kept) or the candidates of a Polish inflected form.
+            let mut best: Option<(usize, Result<index::Node, Vec<Candidate>>)> = None;
             let mut key = 0u64;
             let mut j = i;
             while j < tokens.len() && j - i < self.index.max_tokens {
@@ -148,11 +154,11 @@ impl LocalityTagger {
                 let ends_well = tokens[j].capitalised;
                 if let Some(node) = node.filter(|n| n.count > 0) {
                     if ends_well {
-                        best = Some((j, self.index.candidates(node).to_vec()));
+                        best = Some((j, Ok(node)));
                     }
                 } else if language == Language::Polish && ends_well && !tokens[j].ideographic {
                     if let Some(found) = self.polish_lookup(text, tokens[j], j == i, previous) {
-                        best = Some((j, found));
+                        best = Some((j, Err(found)));
                     }
                 }
                 if !node.is_some_and(|n| n.continues) {
@@ -164,6 +170,10 @@ impl LocalityTagger {
                 Some((last, candidates))
                     if !overlaps(earlier, tokens[i].start, tokens[last].end) =>
                 {
+                    let candidates = match candidates {
+                        Ok(node) => self.index.candidates(node).to_vec(),
+                        Err(inflected) => inflected,
+                    };
                     mentions.push(Mention {
                         first: i,
                         last,
@@ -371,13 +381,14 @@ impl LocalityTagger {
         let mut best: Option<(f64, Choice)> = None;
         for candidate in &mention.candidates {
             let place = self.place(candidate.place);
-            let ancestor_mentioned = self.ancestors(candidate.place).any(|ancestor| {
-                mentioned
-                    .get(&place_key(ancestor))
-                    .is_some_and(|ms| ms.iter().any(|&m| m != this))
-            });
+            let ancestor_mentioned = !mentioned.is_empty()
+                && self.ancestors(candidate.place).any(|ancestor| {
+                    mentioned
+                        .get(&place_key(ancestor))
+                        .is_some_and(|ms| ms.iter().any(|&m| m != this))
+                });
             let head_match = context.head_kinds.iter().any(|&k| kind_fits(k, place.kind));
-            let mut score = kind_prior(place);
+            let mut score = self.priors[candidate.place as usize];
             if countries.contains(&place.country.as_str()) {
                 score += 3.0;
             }
