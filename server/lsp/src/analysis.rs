@@ -263,12 +263,12 @@ pub async fn run_worker(session: Arc<Session>) {
                     .changes
                     .iter()
                     .map(|(key, document)| {
-                        let config = document
-                            .as_ref()
-                            .and_then(|d| state.roots.get(d.corpus))
+                        let root = document.as_ref().and_then(|d| state.roots.get(d.corpus));
+                        let config = root
                             .map(|root| root.config.tagging.clone())
                             .unwrap_or_default();
-                        (key.clone(), document.clone(), config)
+                        let gazetteer = root.and_then(|root| root.gazetteer.clone());
+                        (key.clone(), document.clone(), config, gazetteer)
                     })
                     .collect::<Vec<_>>()
             };

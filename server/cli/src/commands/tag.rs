@@ -13,6 +13,7 @@ use gazette_core::tag::{TaggingConfig, tag_document_with};
 use gazette_store::AnnotationStore;
 
 use crate::commands::annotations::{corpus_root_for, relative_to, review_overlay};
+use crate::config_file;
 
 use crate::Outcome;
 
@@ -26,9 +27,13 @@ pub struct TagArgs {
     #[arg(long, value_enum, default_value_t = TagFormat::Jsonl)]
     pub format: TagFormat,
     /// A JSON file of places to add to the built-in gazetteer, or to replace built-in entries
-    /// with the same id (schema: schema/gazetteer.schema.json).
+    /// with the same id (schema: schema/gazetteer.schema.json). Overrides the `gazetteer` key
+    /// of `gazette.toml`.
     #[arg(long, value_name = "FILE")]
     pub gazetteer: Option<PathBuf>,
+    /// Use this configuration file instead of searching for `gazette.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Output formats of `gazette tag`.
@@ -42,9 +47,10 @@ pub enum TagFormat {
 /// Runs `gazette tag`.
 pub fn run(args: TagArgs) -> Result<Outcome> {
     let documents = crate::walk::collect_documents(&args.paths)?;
-    let config = TaggingConfig::default();
-    let user_tagger = match &args.gazetteer {
-        Some(path) => Some(load_user_tagger(path)?),
+    let loaded = config_file::load(args.config.as_deref(), &args.paths)?;
+    let config: TaggingConfig = loaded.config.tagging.clone();
+    let user_tagger = match args.gazetteer.clone().or_else(|| loaded.gazetteer_path()) {
+        Some(path) => Some(load_user_tagger(&path)?),
         None => None,
     };
     let localities = user_tagger
@@ -66,11 +72,14 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
             }
         };
         let tags = tag_document_with(text, &config, localities);
-        // Curators' decisions stored next to the corpus override the suggestions.
-        let root = corpus_root_for(&path);
+        // Curators' decisions stored next to the corpus override the suggestions. The corpus
+        // root is searched from the absolute path: a bare file name (`gazette tag doc.txt`) has
+        // an empty parent, from which no `gazette.toml` can be found.
+        let located = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+        let root = corpus_root_for(&located);
         let reviewed = review_overlay(
             &AnnotationStore::new(&root),
-            &relative_to(&root, &path)?,
+            &relative_to(&root, &located)?,
             text,
             &tags.spans,
         )?;
@@ -101,10 +110,15 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
 
 /// The built-in gazetteer plus the places of a user's file, indexed for tagging.
 fn load_user_tagger(path: &std::path::Path) -> Result<LocalityTagger> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read gazetteer file {}", path.display()))?;
-    let user = UserGazetteer::parse(&text).with_context(|| format!("{}", path.display()))?;
+    let user = read_user_gazetteer(path)?;
     Ok(LocalityTagger::new(
         Gazetteer::builtin().with_user_entries(user),
     ))
+}
+
+/// Reads and checks a user gazetteer file.
+pub fn read_user_gazetteer(path: &std::path::Path) -> Result<UserGazetteer> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read gazetteer file {}", path.display()))?;
+    UserGazetteer::parse(&text).with_context(|| format!("{}", path.display()))
 }
