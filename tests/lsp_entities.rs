@@ -293,3 +293,61 @@ async fn inlay_hints_show_canonical_names_and_follow_settings() {
     assert_eq!(none, Value::Null);
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn date_hovers_show_weekday_granularity_and_the_dct_from_document_dates() {
+    let dir = gazette_tests::TempDir::new();
+    dir.write(
+        "gazette.toml",
+        "[[document-dates]]\npaths = [\"archive/**\"]\ndct = \"2016-10-17\"\n",
+    );
+    let text = "The delegation arrived on September 17th and stayed for 5 days.\n";
+    let archived = dir.write("archive/a.txt", text);
+    let loose = dir.write("news/b.txt", text);
+    let client = LspClient::in_process();
+    let mut capabilities = editor_capabilities();
+    capabilities["general"]["positionEncodings"] = json!(["utf-16"]);
+    client
+        .initialize(initialize_params(capabilities, &[dir.path()], json!({})))
+        .await;
+    client.wait_for_indexing().await;
+    let hover = |path: PathBuf, needle: &'static str| {
+        let client = &client;
+        async move {
+            client.open(
+                &file_uri(&path),
+                1,
+                &std::fs::read_to_string(&path).unwrap(),
+            );
+            let hover = client
+                .request("textDocument/hover", at(&path, needle))
+                .await;
+            hover["contents"]["value"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no hover on {needle}: {hover}"))
+                .to_owned()
+        }
+    };
+    let archived_hover = hover(archived, "September 17th").await;
+    for expected in [
+        "2016-09-17",
+        "Granularity: day",
+        "Weekday: Saturday",
+        "year from the document creation time (2016-10-17, from gazette.toml)",
+    ] {
+        assert!(
+            archived_hover.contains(expected),
+            "{expected:?} in {archived_hover}"
+        );
+    }
+    let loose_hover = hover(loose.clone(), "September 17th").await;
+    assert!(loose_hover.contains("XXXX-09-17"), "{loose_hover}");
+    assert!(loose_hover.contains("year unknown"), "{loose_hover}");
+    assert!(!loose_hover.contains("Weekday"), "{loose_hover}");
+    let duration = hover(loose, "5 days").await;
+    assert!(
+        duration.contains("P5D") && duration.contains("duration"),
+        "{duration}"
+    );
+    client.shutdown().await;
+}

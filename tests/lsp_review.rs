@@ -215,3 +215,181 @@ async fn review_decisions_are_stored_reanchored_orphaned_and_exported() {
     );
     client.shutdown().await;
 }
+
+/// Polls the annotation file until `done` holds (the server writes it from a background task).
+async fn wait_for_file(dir: &TempDir, relative: &str, done: impl Fn(&str) -> bool) -> String {
+    for _ in 0..200 {
+        let content = std::fs::read_to_string(dir.path().join(relative)).unwrap_or_default();
+        if done(&content) {
+            return content;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!(
+        "{relative} never reached the expected state: {}",
+        std::fs::read_to_string(dir.path().join(relative)).unwrap_or_default()
+    );
+}
+
+fn stored_start(content: &str) -> u64 {
+    let file: Value = serde_json::from_str(content).unwrap();
+    file["annotations"][0]["target"]["selector"][0]["start"]
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn saving_refreshes_stored_selectors_and_outside_changes_are_picked_up() {
+    let dir = TempDir::new();
+    let text = "Chairman Tho welcomed the delegation from Daegu.\n\nDaegu and Đà Nẵng signed.\n";
+    dir.write("gazette.toml", "");
+    let path = dir.write("news/a.txt", text);
+    let uri = file_uri(&path);
+    let annotations = ".gazette/annotations/news/a.txt.json";
+    let client = LspClient::in_process();
+    let mut capabilities = editor_capabilities();
+    capabilities["general"]["positionEncodings"] = json!(["utf-8"]);
+    client
+        .initialize(initialize_params(capabilities, &[dir.path()], json!({})))
+        .await;
+    client.open(&uri, 1, text);
+    let actions = actions_at(&client, &uri, range_of(text, "Daegu", 0)).await;
+    run(&client, titled(&actions, "Reject LOC “Daegu”").unwrap()).await;
+    let before = dir.read(annotations);
+    assert_eq!(stored_start(&before), 42);
+
+    // An edit above, then a save: the file on disk gets selectors for the saved text (10 code
+    // points further, emoji included), with the decision unchanged.
+    let edited = format!("Tin mới 📰\n{text}");
+    client.change(
+        &uri,
+        2,
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
+        "Tin mới 📰\n",
+    );
+    std::fs::write(&path, &edited).unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let after = wait_for_file(&dir, annotations, |c| stored_start(c) != 42).await;
+    assert_eq!(stored_start(&after), 52, "{after}");
+    assert!(after.contains("\"status\": \"rejected\""), "{after}");
+    assert_ne!(
+        serde_json::from_str::<Value>(&before).unwrap()["annotations"][0]["target"]["text_hash"],
+        serde_json::from_str::<Value>(&after).unwrap()["annotations"][0]["target"]["text_hash"],
+    );
+
+    // A save whose text differs from the file on disk (another program wrote it) writes nothing.
+    std::fs::write(&path, format!("Other text.\n{edited}")).unwrap();
+    client.change(
+        &uri,
+        3,
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
+        "X",
+    );
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        dir.read(annotations),
+        after,
+        "nothing written for a mismatched save"
+    );
+    client.change(
+        &uri,
+        4,
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}}),
+        "",
+    );
+
+    // Another tool turns the rejection into an acceptance: once the watcher reports the file,
+    // the hover on that mention comes back.
+    let hover_first_daegu = || {
+        let client = &client;
+        let uri = uri.clone();
+        let position = range_of(&edited, "Daegu", 0)["start"].clone();
+        async move {
+            client
+                .request(
+                    "textDocument/hover",
+                    json!({"textDocument": {"uri": uri}, "position": position}),
+                )
+                .await
+        }
+    };
+    assert_eq!(hover_first_daegu().await, Value::Null);
+    std::fs::write(
+        dir.path().join(annotations),
+        after.replace("\"rejected\"", "\"accepted\""),
+    )
+    .unwrap();
+    let annotation_uri = file_uri(&dir.path().join(annotations));
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": annotation_uri, "type": 2}]}),
+    );
+    let hover = hover_first_daegu().await;
+    assert!(hover.to_string().contains("Daegu"), "{hover}");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn re_encoding_a_document_in_nfd_orphans_nothing() {
+    use unicode_normalization::UnicodeNormalization;
+    let dir = TempDir::new();
+    let text = "Đoàn đại biểu Đà Nẵng thăm Quảng Nam.\n";
+    dir.write("gazette.toml", "");
+    let path = dir.write("a.txt", text);
+    let uri = file_uri(&path);
+    let client = LspClient::in_process();
+    let mut capabilities = editor_capabilities();
+    capabilities["general"]["positionEncodings"] = json!(["utf-8"]);
+    client
+        .initialize(initialize_params(capabilities, &[dir.path()], json!({})))
+        .await;
+    client.open(&uri, 1, text);
+    let actions = actions_at(&client, &uri, range_of(text, "Quảng Nam", 0)).await;
+    run(&client, titled(&actions, "Accept LOC “Quảng Nam”").unwrap()).await;
+
+    // The whole text is replaced by its NFD form (what some editors and tools write).
+    let nfd: String = text.nfd().collect();
+    client.change(
+        &uri,
+        2,
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}),
+        &nfd,
+    );
+    // Pull diagnostics wait for the analysis of the new text.
+    let report = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    assert_eq!(report["kind"], "full", "{report}");
+    assert!(
+        !report["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "GZ901"),
+        "{report:#}"
+    );
+    // The accepted annotation still holds: no "Accept" offered on the NFD mention.
+    let actions = actions_at(
+        &client,
+        &uri,
+        range_of(&nfd, &"Quảng Nam".nfd().collect::<String>(), 0),
+    )
+    .await;
+    assert!(titled(&actions, "Reject LOC").is_some(), "{actions:#?}");
+    assert!(titled(&actions, "Accept LOC").is_none(), "{actions:#?}");
+    assert!(
+        titled(&actions, "Delete the orphaned annotation").is_none(),
+        "{actions:#?}"
+    );
+    client.shutdown().await;
+}

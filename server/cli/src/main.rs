@@ -35,6 +35,8 @@ enum Command {
     Export(commands::annotations::ExportArgs),
     /// Import annotations from brat or JSONL into `.gazette/annotations`.
     Import(commands::annotations::ImportArgs),
+    /// Write a self-contained HTML report on the corpus (findings, duplicates, map, dates, names).
+    Report(commands::report::ReportArgs),
 }
 
 /// What a command asks `main` to exit with.
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::Export(args) => commands::annotations::run_export(args),
         Command::Import(args) => commands::annotations::run_import(args),
+        Command::Report(args) => commands::report::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

@@ -36,6 +36,20 @@ pub struct Config {
     /// mentions to them (go to definition opens the entry); `gazette check` reports a file
     /// that cannot be read or parsed.
     pub gazetteer: Option<String>,
+    /// Document creation times by path, for documents that do not state their date: the first
+    /// entry whose globs match a document sets its `tagging.dct`, e.g.
+    /// `[[document-dates]]` with `paths = ["archive/2016-10-17/**"]` and `dct = "2016-10-17"`.
+    pub document_dates: Vec<DocumentDate>,
+}
+
+/// The document creation time of the documents matching some globs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DocumentDate {
+    /// Globs relative to the directory holding `gazette.toml`.
+    pub paths: Vec<String>,
+    /// The date (`YYYY-MM-DD`) year-less dates of these documents are resolved against.
+    pub dct: String,
 }
 
 /// Which files belong to the corpus.
@@ -222,12 +236,26 @@ impl Config {
                 "`rules.near-duplicate.shingle-words` must be between 1 and 8".to_owned(),
             ));
         }
+        let dcts = self
+            .tagging
+            .dct
+            .iter()
+            .chain(self.document_dates.iter().map(|entry| &entry.dct));
+        for dct in dcts {
+            if crate::tag::temporal::parse_iso_date(dct).is_none() {
+                return Err(error_at(
+                    dct,
+                    format!("`{dct}` is not a date: write a day as YYYY-MM-DD"),
+                ));
+            }
+        }
         let globs = self
             .files
             .include
             .iter()
             .chain(&self.files.exclude)
-            .chain(self.per_path_ignores.keys());
+            .chain(self.per_path_ignores.keys())
+            .chain(self.document_dates.iter().flat_map(|entry| &entry.paths));
         for glob in globs {
             if let Err(error) = globset::Glob::new(glob) {
                 return Err(error_at(
@@ -265,6 +293,7 @@ pub struct PathRules {
     include: globset::GlobSet,
     exclude: globset::GlobSet,
     ignores: Vec<(globset::GlobMatcher, Vec<&'static str>)>,
+    document_dates: Vec<(globset::GlobSet, String)>,
 }
 
 impl PathRules {
@@ -289,11 +318,35 @@ impl PathRules {
                 .collect();
             ignores.push((compile_glob(glob)?, codes));
         }
+        let document_dates = config
+            .document_dates
+            .iter()
+            .map(|entry| Ok((build(&entry.paths)?, entry.dct.clone())))
+            .collect::<Result<_, ConfigError>>()?;
         Ok(PathRules {
             include: build(&config.files.include)?,
             exclude: build(&config.files.exclude)?,
             ignores,
+            document_dates,
         })
+    }
+
+    /// The tagging settings of the document at `relative_path`: `tagging` with the creation time
+    /// of the first `document-dates` entry that matches it.
+    pub fn tagging_for(
+        &self,
+        tagging: &crate::tag::TaggingConfig,
+        relative_path: &str,
+    ) -> crate::tag::TaggingConfig {
+        let mut config = tagging.clone();
+        if let Some((_, dct)) = self
+            .document_dates
+            .iter()
+            .find(|(globs, _)| globs.is_match(relative_path))
+        {
+            config.dct = Some(dct.clone());
+        }
+        config
     }
 
     /// True when `relative_path` matches an include glob.
@@ -392,6 +445,43 @@ severity = "info"
             "3: `rules.near-duplicate.threshold` must be in (0, 1], not 1.5"
         );
         let error = Config::from_toml("[per-path-ignores]\n\"a/**\" = [\"GZ777\"]\n").unwrap_err();
+        assert_eq!(error.line, Some(2));
+    }
+
+    #[test]
+    fn document_dates_set_the_dct_of_matching_documents() {
+        let config = Config::from_toml(
+            r#"
+[tagging]
+dct = "2020-01-01"
+[[document-dates]]
+paths = ["archive/2016/**"]
+dct = "2016-10-17"
+[[document-dates]]
+paths = ["archive/**", "old.txt"]
+dct = "2004-03-10"
+"#,
+        )
+        .unwrap();
+        let rules = PathRules::new(&config).unwrap();
+        let dct = |path: &str| rules.tagging_for(&config.tagging, path).dct;
+        // The first matching entry wins; documents matching none keep `tagging.dct`.
+        assert_eq!(dct("archive/2016/a.txt").as_deref(), Some("2016-10-17"));
+        assert_eq!(dct("archive/2015/a.txt").as_deref(), Some("2004-03-10"));
+        assert_eq!(dct("old.txt").as_deref(), Some("2004-03-10"));
+        assert_eq!(dct("news/a.txt").as_deref(), Some("2020-01-01"));
+    }
+
+    #[test]
+    fn a_dct_that_is_not_a_day_is_an_error_on_its_line() {
+        let error =
+            Config::from_toml("[[document-dates]]\npaths = [\"a/**\"]\ndct = \"2016-13-01\"\n")
+                .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "3: `2016-13-01` is not a date: write a day as YYYY-MM-DD"
+        );
+        let error = Config::from_toml("[tagging]\ndct = \"October 2016\"\n").unwrap_err();
         assert_eq!(error.line, Some(2));
     }
 }

@@ -19,6 +19,7 @@ pub mod minhash;
 pub mod normalize;
 pub mod paragraph;
 pub mod registry;
+pub mod report;
 pub mod rules;
 pub mod tag;
 pub mod text;

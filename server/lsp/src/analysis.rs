@@ -264,8 +264,9 @@ pub async fn run_worker(session: Arc<Session>) {
                     .iter()
                     .map(|(key, document)| {
                         let root = document.as_ref().and_then(|d| state.roots.get(d.corpus));
-                        let config = root
-                            .map(|root| root.config.tagging.clone())
+                        let config = document
+                            .as_ref()
+                            .map(|d| state.tagging_config(d))
                             .unwrap_or_default();
                         let gazetteer = root.and_then(|root| root.gazetteer.clone());
                         (key.clone(), document.clone(), config, gazetteer)

@@ -84,11 +84,15 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
-    // Document notifications were applied by `OrderedService::call`; nothing is left to do here.
+    // Document notifications were applied by `OrderedService::call`; nothing is left to do here
+    // (but for saves, below).
     async fn did_open(&self, _: DidOpenTextDocumentParams) {}
     async fn did_change(&self, _: DidChangeTextDocumentParams) {}
     async fn did_close(&self, _: DidCloseTextDocumentParams) {}
-    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        // The state saw the save in wire order; what is left is writing refreshed annotations.
+        handlers::did_save::handle(&self.session, params).await;
+    }
     async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {}
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use gazette_core::annotation::anchor::rebase;
+use gazette_core::annotation::anchor::{reanchor_file, rebase};
 use gazette_core::annotation::overlay::{ReviewedSpan, SpanOrigin, review_document};
 use gazette_core::annotation::{Annotation, AnnotationFile, AnnotationStatus, NewAnnotation};
 use gazette_core::rules::orphaned_annotation;
@@ -121,6 +121,56 @@ pub fn reviewed_spans(uri: &Uri, text: &str) -> Vec<ReviewedSpan> {
 pub fn review_suggestions(uri: &Uri, text: &str, suggestions: &[EntitySpan]) -> Vec<ReviewedSpan> {
     let file = load_file(uri).unwrap_or_else(|| AnnotationFile::new(""));
     review_document(text, &file, suggestions).0
+}
+
+/// Brings the stored selectors of a saved document up to date with its text, so that the file on
+/// disk describes the text on disk (other tools read the position selectors as they are). Writes
+/// only when something moved, through the store (atomic, merged with concurrent writers); a
+/// document without annotations never gets a file. Returns how many annotations were refreshed.
+pub fn persist_reanchored(uri: &Uri, text: &str) -> std::result::Result<usize, String> {
+    let Some((store, relative)) = store_of(uri) else {
+        return Ok(0);
+    };
+    let loaded = store.load(&relative).map_err(|error| error.to_string())?;
+    if loaded.file.annotations.is_empty() || !reanchor_file(text, &loaded.file).changed {
+        return Ok(0);
+    }
+    let mut refreshed = 0;
+    store
+        .update(&relative, |file| {
+            let reanchored = reanchor_file(text, file);
+            refreshed = reanchored
+                .file
+                .annotations
+                .iter()
+                .filter(|annotation| !file.annotations.contains(annotation))
+                .count();
+            if reanchored.changed {
+                *file = reanchored.file;
+            }
+        })
+        .map_err(|error| error.to_string())?;
+    Ok(refreshed)
+}
+
+/// The document an annotation file belongs to: `ROOT/.gazette/annotations/REL.json` is the
+/// annotation file of `ROOT/REL`.
+pub fn document_of_annotation_file(path: &std::path::Path) -> Option<PathBuf> {
+    let components: Vec<_> = path.components().collect();
+    let at = components.windows(2).rposition(|pair| {
+        pair[0].as_os_str() == ".gazette" && pair[1].as_os_str() == "annotations"
+    })?;
+    let root: PathBuf = components[..at].iter().collect();
+    let relative: PathBuf = components[at + 2..].iter().collect();
+    let name = relative
+        .file_name()?
+        .to_str()?
+        .strip_suffix(".json")?
+        .to_owned();
+    if name.is_empty() {
+        return None;
+    }
+    Some(root.join(relative.with_file_name(name)))
 }
 
 /// The orphaned-annotation findings of a document, for the analysis worker to publish with the
@@ -328,19 +378,69 @@ pub fn code_actions(
     actions
 }
 
-/// Gazetteer entries whose names match `surface`, best first (the tagger's own ranking is
-/// not repeated here; population breaks ties so that big places come first).
+/// Gazetteer entries a curator may want to link `surface` to, best first: entries with exactly
+/// this name (up to case and diacritics), then entries named by a part of it ("Da Nang" for "Da
+/// Nang Today"), then entries whose name is one edit away (typos and OCR slips: "Da Nag",
+/// "Quang Nma"). Within a group, bigger places come first.
 fn link_candidates(surface: &str) -> Vec<String> {
+    const ENOUGH: usize = 8;
     let tagger = LocalityTagger::builtin();
     let places = tagger.gazetteer().places();
-    let mut candidates: Vec<_> = tagger
-        .index()
-        .lookup(surface)
-        .iter()
-        .map(|c| &places[c.place as usize])
-        .collect();
-    candidates.sort_by_key(|p| std::cmp::Reverse(p.population.unwrap_or(0)));
-    candidates.into_iter().map(|p| p.id.clone()).collect()
+    let index = tagger.index();
+    let mut ranked: Vec<(u8, std::cmp::Reverse<u64>, u32)> = Vec::new();
+    let add = |rank: u8, phrase: &str, ranked: &mut Vec<_>| {
+        for candidate in index.lookup(phrase) {
+            let population = places[candidate.place as usize].population.unwrap_or(0);
+            ranked.push((rank, std::cmp::Reverse(population), candidate.place));
+        }
+    };
+    add(0, surface, &mut ranked);
+    let folded = gazette_core::gazetteer::fold::fold_str(surface);
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    for length in (1..words.len()).rev() {
+        for window in words.windows(length) {
+            add(1, &window.join(" "), &mut ranked);
+        }
+    }
+    if ranked.len() < ENOUGH && folded.chars().count() >= 4 {
+        for variant in one_edit_variants(&words.join(" ")) {
+            add(2, &variant, &mut ranked);
+        }
+    }
+    ranked.sort();
+    let mut seen = std::collections::HashSet::new();
+    ranked
+        .into_iter()
+        .filter(|&(_, _, place)| seen.insert(place))
+        .map(|(_, _, place)| places[place as usize].id.clone())
+        .collect()
+}
+
+/// Every string one deletion, transposition, substitution or insertion away from `folded` (a
+/// folded name: lower-case letters without diacritics and spaces), as in Norvig's corrector.
+/// A few hundred index lookups, each a hash: cheap enough for a code action.
+fn one_edit_variants(folded: &str) -> Vec<String> {
+    const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz ";
+    let chars: Vec<char> = folded.chars().collect();
+    let at = |i: usize| chars[..i].iter().collect::<String>();
+    let from = |i: usize| chars[i..].iter().collect::<String>();
+    let mut variants = Vec::new();
+    for i in 0..=chars.len() {
+        let (head, tail) = (at(i), from(i));
+        if i < chars.len() {
+            variants.push(format!("{head}{}", from(i + 1)));
+            if i + 1 < chars.len() {
+                variants.push(format!("{head}{}{}{}", chars[i + 1], chars[i], from(i + 2)));
+            }
+            for letter in LETTERS.chars().filter(|&l| l != chars[i]) {
+                variants.push(format!("{head}{letter}{}", from(i + 1)));
+            }
+        }
+        for letter in LETTERS.chars() {
+            variants.push(format!("{head}{letter}{tail}"));
+        }
+    }
+    variants
 }
 
 /// Runs one of [`COMMANDS`].
@@ -476,4 +576,64 @@ fn update(uri: &Uri, change: impl FnMut(&mut AnnotationFile)) -> Result<()> {
             rpc.message = error.to_string().into();
             rpc
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(ids: &[String]) -> Vec<&str> {
+        let gazetteer = LocalityTagger::builtin().gazetteer();
+        ids.iter()
+            .filter_map(|id| gazetteer.get(id))
+            .map(|place| place.canonical_name())
+            .collect()
+    }
+
+    #[test]
+    fn link_candidates_start_with_exact_names() {
+        let candidates = link_candidates("Đà Nẵng");
+        assert!(
+            candidates.iter().any(|id| id == "VN:da-nang"),
+            "{candidates:?}"
+        );
+    }
+
+    #[test]
+    fn link_candidates_forgive_a_typo() {
+        // One letter dropped and two swapped: no exact name, but the city is offered.
+        for typo in ["Da Nag", "Daeug"] {
+            let candidates = link_candidates(typo);
+            assert!(!candidates.is_empty(), "no candidates for {typo}");
+            let offered = names(&candidates);
+            assert!(
+                offered
+                    .iter()
+                    .any(|name| name.contains("Nẵng") || name.contains("Daegu")),
+                "{typo}: {offered:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn link_candidates_find_a_name_inside_a_longer_surface() {
+        let candidates = link_candidates("Da Nang Today");
+        assert!(
+            candidates.iter().any(|id| id == "VN:da-nang"),
+            "{candidates:?}"
+        );
+    }
+
+    #[test]
+    fn annotation_files_map_back_to_their_documents() {
+        let path = std::path::Path::new("/corpus/.gazette/annotations/news/2016/a b.txt.json");
+        assert_eq!(
+            document_of_annotation_file(path),
+            Some(PathBuf::from("/corpus/news/2016/a b.txt"))
+        );
+        assert_eq!(
+            document_of_annotation_file(std::path::Path::new("/corpus/news/a.txt")),
+            None
+        );
+    }
 }

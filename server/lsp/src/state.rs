@@ -126,6 +126,16 @@ impl Root {
         }
     }
 
+    /// The tagging settings of a document of this root: the `tagging` section, with the creation
+    /// time of the first `document-dates` entry matching the document's path.
+    pub fn tagging_for(&self, uri: &Uri) -> gazette_core::tag::TaggingConfig {
+        let relative = uri.to_file_path().and_then(|path| self.relative(&path));
+        match (&self.path_rules, relative) {
+            (Some(rules), Some(relative)) => rules.tagging_for(&self.config.tagging, &relative),
+            _ => self.config.tagging.clone(),
+        }
+    }
+
     /// The path of `path` relative to the root, with `/` separators (the form globs, the CLI and
     /// the core's document keys use), or `None` outside the root.
     pub fn relative(&self, path: &Path) -> Option<String> {
@@ -278,6 +288,14 @@ impl State {
             document.generation = generation;
             self.dirty.insert(key.to_owned());
         }
+    }
+
+    /// The tagging settings of a document (defaults for loose documents).
+    pub fn tagging_config(&self, document: &Document) -> gazette_core::tag::TaggingConfig {
+        self.roots
+            .get(document.corpus)
+            .map(|root| root.tagging_for(&document.uri))
+            .unwrap_or_default()
     }
 
     /// The corpus (root index) a document belongs to: the deepest root containing it, or
@@ -438,6 +456,17 @@ impl State {
                     }
                     self.reconfigured = true;
                     applied.wake = true;
+                }
+                continue;
+            }
+            if let Some(document) = crate::review::document_of_annotation_file(&path) {
+                // Someone else changed the document's decisions: re-tag and re-check it.
+                if let Some(uri) = Uri::from_file_path(&document) {
+                    let key = document_key(&uri);
+                    if self.documents.contains_key(&key) {
+                        self.touch(&key);
+                        applied.wake = true;
+                    }
                 }
                 continue;
             }

@@ -178,7 +178,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
 }
 
 /// The documents to check: walked, filtered by `files.include` and `files.exclude`.
-fn collect(paths: &[PathBuf], loaded: &LoadedConfig) -> Result<Vec<PathBuf>> {
+pub fn collect(paths: &[PathBuf], loaded: &LoadedConfig) -> Result<Vec<PathBuf>> {
     let rules = Arc::new(loaded.path_rules.clone());
     let root = loaded.root.clone();
     let relative_to_root = move |path: &Path| {
@@ -225,7 +225,7 @@ pub fn summarise(
 }
 
 /// Every diagnostic in corpus order, minus the per-path ignores.
-fn all_diagnostics(
+pub fn all_diagnostics(
     workspace: &Workspace,
     documents: &HashMap<String, CheckedDocument>,
     loaded: &LoadedConfig,

@@ -2,5 +2,6 @@
 
 pub mod annotations;
 pub mod check;
+pub mod report;
 pub mod serve;
 pub mod tag;

@@ -9,7 +9,7 @@ use gazette_core::annotation::CodePointIndex;
 use gazette_core::annotation::overlay::SpanOrigin;
 use gazette_core::gazetteer::{Gazetteer, UserGazetteer};
 use gazette_core::tag::locality::LocalityTagger;
-use gazette_core::tag::{TaggingConfig, tag_document_with};
+use gazette_core::tag::tag_document_with;
 use gazette_store::AnnotationStore;
 
 use crate::commands::annotations::{corpus_root_for, relative_to, review_overlay};
@@ -31,7 +31,9 @@ pub struct TagArgs {
     /// of `gazette.toml`.
     #[arg(long, value_name = "FILE")]
     pub gazetteer: Option<PathBuf>,
-    /// Use this configuration file instead of searching for `gazette.toml`.
+    /// Configuration file (default: the nearest `gazette.toml` above the first path). Its
+    /// `tagging` section and `document-dates` give each document its creation time, its
+    /// `gazetteer` the user's places.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
@@ -48,7 +50,7 @@ pub enum TagFormat {
 pub fn run(args: TagArgs) -> Result<Outcome> {
     let documents = crate::walk::collect_documents(&args.paths)?;
     let loaded = config_file::load(args.config.as_deref(), &args.paths)?;
-    let config: TaggingConfig = loaded.config.tagging.clone();
+    let current = std::env::current_dir().context("cannot determine the current directory")?;
     let user_tagger = match args.gazetteer.clone().or_else(|| loaded.gazetteer_path()) {
         Some(path) => Some(load_user_tagger(&path)?),
         None => None,
@@ -71,6 +73,15 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
                 continue;
             }
         };
+        let relative = crate::config_file::slash_path(
+            current
+                .join(&path)
+                .strip_prefix(&loaded.root)
+                .unwrap_or(&path),
+        );
+        let config = loaded
+            .path_rules
+            .tagging_for(&loaded.config.tagging, &relative);
         let tags = tag_document_with(text, &config, localities);
         // Curators' decisions stored next to the corpus override the suggestions. The corpus
         // root is searched from the absolute path: a bare file name (`gazette tag doc.txt`) has

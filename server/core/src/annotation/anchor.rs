@@ -5,6 +5,9 @@
 //! going to the occurrence nearest the old position. An annotation whose quote is gone is
 //! *orphaned*: kept in its file and reported, never silently dropped.
 
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::canonical_combining_class;
+
 use super::{Annotation, AnnotationFile, code_point_to_byte, quote_selector, text_hash};
 use crate::text::TextRange;
 
@@ -38,7 +41,9 @@ pub fn anchor(text: &str, annotation: &Annotation) -> Anchoring {
     }
     let old_start = code_point_to_byte(text, position.start);
     if let Some(start) = old_start {
-        if text.get(start..start + exact.len()) == Some(exact) {
+        if text.get(start..start + exact.len()) == Some(exact)
+            && on_cluster_boundaries(text, start, start + exact.len())
+        {
             return Anchoring::InPlace(byte_range(start, start + exact.len()));
         }
     }
@@ -47,6 +52,7 @@ pub fn anchor(text: &str, annotation: &Annotation) -> Anchoring {
     let anchor_byte = old_start.unwrap_or(text.len());
     let best = text
         .match_indices(exact)
+        .filter(|&(start, _)| on_cluster_boundaries(text, start, start + exact.len()))
         .map(|(start, _)| {
             let end = start + exact.len();
             let context = common_suffix_chars(&text[..start], &quote.prefix)
@@ -60,8 +66,103 @@ pub fn anchor(text: &str, annotation: &Annotation) -> Anchoring {
         .max();
     match best {
         Some((_, _, start)) => Anchoring::Moved(byte_range(start, start + exact.len())),
+        None => anchor_canonically(text, quote, anchor_byte),
+    }
+}
+
+/// Looks for the quote up to Unicode canonical equivalence, for a text re-encoded since the
+/// annotation was made (an editor or a tool that writes NFD where the annotation was made on NFC,
+/// or the reverse: common with Vietnamese). Both sides are compared in NFC, and a match counts
+/// only when it starts and ends on character-cluster boundaries of the current text, so the
+/// range found always covers whole characters of it.
+fn anchor_canonically(
+    text: &str,
+    quote: &super::TextQuoteSelector,
+    anchor_byte: usize,
+) -> Anchoring {
+    let exact: String = quote.exact.nfc().collect();
+    let view = NfcView::new(text);
+    if exact == quote.exact && view.text == text {
+        // Both were already NFC: the byte-exact search has said all there is to say.
+        return Anchoring::Orphaned;
+    }
+    let prefix: String = quote.prefix.nfc().collect();
+    let suffix: String = quote.suffix.nfc().collect();
+    let best = view
+        .text
+        .match_indices(exact.as_str())
+        .filter_map(|(nfc_start, _)| {
+            let nfc_end = nfc_start + exact.len();
+            let start = view.to_original(nfc_start)?;
+            let end = view.to_original(nfc_end)?;
+            let context = common_suffix_chars(&view.text[..nfc_start], &prefix)
+                + common_prefix_chars(&view.text[nfc_end..], &suffix);
+            Some((
+                context,
+                std::cmp::Reverse(start.abs_diff(anchor_byte)),
+                start,
+                end,
+            ))
+        })
+        .max();
+    match best {
+        Some((_, _, start, end)) => Anchoring::Moved(byte_range(start, end)),
         None => Anchoring::Orphaned,
     }
+}
+
+/// A text in NFC, with where each character cluster starts in it and in the original text.
+struct NfcView {
+    text: String,
+    /// `(NFC offset, original offset)` of every cluster start, then of the end; sorted.
+    cluster_starts: Vec<(usize, usize)>,
+}
+
+impl NfcView {
+    fn new(original: &str) -> NfcView {
+        let mut text = String::with_capacity(original.len());
+        let mut cluster_starts = Vec::new();
+        let mut cluster_start = 0;
+        for (offset, c) in original.char_indices() {
+            if offset > cluster_start && starts_cluster(c) {
+                cluster_starts.push((text.len(), cluster_start));
+                text.extend(original[cluster_start..offset].nfc());
+                cluster_start = offset;
+            }
+        }
+        if cluster_start < original.len() {
+            cluster_starts.push((text.len(), cluster_start));
+            text.extend(original[cluster_start..].nfc());
+        }
+        cluster_starts.push((text.len(), original.len()));
+        NfcView {
+            text,
+            cluster_starts,
+        }
+    }
+
+    /// The original offset of a cluster boundary, or `None` inside a cluster.
+    fn to_original(&self, nfc_offset: usize) -> Option<usize> {
+        self.cluster_starts
+            .binary_search_by_key(&nfc_offset, |&(nfc, _)| nfc)
+            .ok()
+            .map(|index| self.cluster_starts[index].1)
+    }
+}
+
+/// Whether `start..end` covers whole characters as a reader sees them: "Hue" is not found in
+/// "Hue\u{301}" (Huế's "e" with a combining accent after it).
+fn on_cluster_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let starts = |offset: usize| text[offset..].chars().next().is_none_or(starts_cluster);
+    starts(start) && starts(end)
+}
+
+/// Whether `c` begins a new cluster for normalisation: a starter that nothing before it can
+/// compose with. Conjoining Hangul vowels and final consonants (NFD Korean) compose with the
+/// syllable before them although they are starters, so they continue it.
+fn starts_cluster(c: char) -> bool {
+    canonical_combining_class(c) == 0
+        && !matches!(c, '\u{1161}'..='\u{1175}' | '\u{11A8}'..='\u{11C2}')
 }
 
 /// The result of re-anchoring a whole file against the current text.
@@ -216,6 +317,52 @@ mod tests {
         let result = reanchor_file("Only Daegu now.", &file);
         assert_eq!(result.file.annotations.len(), 1);
         assert_eq!(result.anchorings, vec![Anchoring::Orphaned]);
+    }
+
+    #[test]
+    fn a_text_re_encoded_in_nfd_keeps_its_annotations() {
+        let nfc = "Tin từ Đà Nẵng và Quảng Nam. Đà Nẵng hôm nay.";
+        let nfd: String = nfc.nfd().collect();
+        assert_ne!(nfc, nfd);
+        let expected: String = "Tin từ Đà Nẵng và Quảng Nam. [Đà Nẵng] hôm nay."
+            .nfd()
+            .collect();
+        check(nfc, "Đà Nẵng", 1, &nfd, Some(&expected));
+        // And back: an annotation made on NFD text, the file now NFC.
+        let expected = "Tin từ Đà Nẵng và [Quảng Nam]. Đà Nẵng hôm nay.";
+        let needle: String = "Quảng Nam".nfd().collect();
+        check(&nfd, &needle, 0, nfc, Some(expected));
+    }
+
+    #[test]
+    fn korean_re_encoded_in_conjoining_jamo_keeps_its_annotations() {
+        let nfc = "대구 and 오산. 대구 again.";
+        let nfd: String = nfc.nfd().collect();
+        let expected: String = "대구 and 오산. [대구] again.".nfd().collect();
+        check(nfc, "대구", 1, &nfd, Some(&expected));
+    }
+
+    #[test]
+    fn canonical_matching_never_splits_a_character() {
+        // "e" + combining acute: the quote "e" (made on text without the accent) must not be
+        // found inside "é" written in NFD.
+        let annotation = annotate("Hue and Hue.", "Hue", 1);
+        assert_eq!(anchor("Hue\u{301} only.", &annotation), Anchoring::Orphaned);
+    }
+
+    #[test]
+    fn re_anchored_nfd_file_gets_selectors_in_the_new_encoding() {
+        let nfc = "Đà Nẵng và Huế.";
+        let nfd: String = nfc.nfd().collect();
+        let file = AnnotationFile {
+            annotations: vec![annotate(nfc, "Huế", 0)],
+            ..AnnotationFile::new("d.txt")
+        };
+        let result = reanchor_file(&nfd, &file);
+        assert!(result.changed);
+        let moved = &result.file.annotations[0];
+        assert_eq!(moved.exact(), "Huế".nfd().collect::<String>());
+        assert!(!reanchor_file(&nfd, &result.file).changed);
     }
 
     #[test]

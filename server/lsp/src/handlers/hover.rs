@@ -2,14 +2,19 @@
 //!
 //! For a locality: canonical name, kind, parent and country, names in other languages, validity
 //! and successor, coordinates (from the gazetteer); for every entity: its normalised value and
-//! the number of mentions in how many documents, with the top documents.
+//! the number of mentions in how many documents, with the top documents. For a date: the
+//! weekday, the granularity and how the value was resolved (from the document creation time, or
+//! left underspecified).
 
 use std::fmt::Write;
 use std::sync::Arc;
 
 use gazette_core::tag::EntityLabel;
+use gazette_core::tag::temporal::{DctSource, Resolution, analyse_temporal};
 use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+use tower_lsp_server::ls_types::{
+    Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, Range, Uri,
+};
 
 use crate::entities::{display_name, entity_at, place, short_name};
 use crate::session::Session;
@@ -21,6 +26,12 @@ pub async fn handle(session: &Arc<Session>, params: HoverParams) -> Result<Optio
         entity_at(session, &position.text_document.uri, position.position).await
     else {
         return Ok(None);
+    };
+    let temporal = match entity.label {
+        EntityLabel::Date | EntityLabel::Duration => {
+            temporal_facts(session, &position.text_document.uri, range)
+        }
+        _ => None,
     };
     let entities = session.entities();
     let stats = entities.index.stats(&entity);
@@ -34,6 +45,9 @@ pub async fn handle(session: &Arc<Session>, params: HoverParams) -> Result<Optio
     };
     let _ = writeln!(text, "**{}** — {label}", display_name(&entities, &entity));
     let _ = writeln!(text, "\n`{}`", entity.norm);
+    if let Some(facts) = temporal {
+        let _ = writeln!(text, "\n{facts}");
+    }
     if entity.label == EntityLabel::Loc {
         if let Some(place) = place(&entity.norm) {
             let mut facts = vec![place.kind.as_str().to_owned()];
@@ -108,4 +122,39 @@ pub async fn handle(session: &Arc<Session>, params: HoverParams) -> Result<Optio
         }),
         range: Some(range),
     }))
+}
+
+/// The date facts of the temporal mention at `range`: weekday, granularity, resolution and the
+/// document creation time it was resolved against. Computed on the document's current text with
+/// its tagging settings (a per-path `document-dates` entry included).
+fn temporal_facts(session: &Session, uri: &Uri, range: Range) -> Option<String> {
+    let (text, offset, config) = {
+        let state = session.state();
+        let document = state.documents.get(&crate::state::document_key(uri))?;
+        let offset =
+            crate::convert::position_to_offset(&document.text, range.start, state.encoding);
+        (
+            document.text.to_string(),
+            offset,
+            state.tagging_config(document),
+        )
+    };
+    let analysis = analyse_temporal(&text, &config);
+    let mention = analysis.mention_at(offset as u32)?;
+    let mut facts = vec![format!("Granularity: {}", mention.granularity.as_str())];
+    if let Some(weekday) = mention.weekday() {
+        facts.push(format!("Weekday: {}", weekday.as_str()));
+    }
+    let mut resolved = format!("Resolved: {}", mention.resolution.describe());
+    if mention.resolution == Resolution::FromDct
+        && let Some(dct) = analysis.dct
+    {
+        let source = match dct.source {
+            DctSource::Config => "from gazette.toml",
+            DctSource::Document => "stated in the document",
+        };
+        resolved.push_str(&format!(" ({}, {source})", dct.date.timex()));
+    }
+    facts.push(resolved);
+    Some(facts.join("  \n"))
 }

@@ -23,13 +23,19 @@ pub async fn handle(session: &Arc<Session>) {
     let dynamic_watchers = session.state().client.dynamic_file_watchers;
     if dynamic_watchers {
         let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: ["**/*.txt", "**/gazette.toml"]
-                .into_iter()
-                .map(|glob| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(glob.to_owned()),
-                    kind: None,
-                })
-                .collect(),
+            // Annotation files too: decisions written by `gazette import` or another tool show
+            // up in tokens, hovers and orphan diagnostics without a restart.
+            watchers: [
+                "**/*.txt",
+                "**/gazette.toml",
+                "**/.gazette/annotations/**/*.json",
+            ]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.to_owned()),
+                kind: None,
+            })
+            .collect(),
         };
         let registration = Registration {
             id: WATCHER_REGISTRATION_ID.to_owned(),
