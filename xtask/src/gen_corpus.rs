@@ -33,6 +33,16 @@ pub struct GenCorpusArgs {
     /// Probability that a paragraph is a near copy (two words changed) of an earlier one.
     #[arg(long, default_value_t = 0.02)]
     pub near: f64,
+    /// Stop after this many documents (whatever the size reached).
+    #[arg(long)]
+    pub documents: Option<u64>,
+    /// Fewest paragraphs in a document.
+    #[arg(long, default_value_t = 5)]
+    pub min_paragraphs: usize,
+    /// Most paragraphs in a document (`--min-paragraphs 1 --max-paragraphs 3` makes many small
+    /// documents, as in the 1,000,000-document benchmark).
+    #[arg(long, default_value_t = 40)]
+    pub max_paragraphs: usize,
 }
 
 /// SplitMix64: tiny, fast and identical everywhere.
@@ -91,9 +101,14 @@ pub fn run(args: GenCorpusArgs) -> Result<()> {
     let mut recent: Vec<String> = Vec::new();
     let (mut documents, mut paragraphs, mut exact, mut near, mut repeated_blocks) = (0, 0, 0, 0, 0);
     std::fs::create_dir_all(&args.out)?;
-    while written < target {
+    let span = args.max_paragraphs.max(args.min_paragraphs) - args.min_paragraphs + 1;
+    while written < target
+        && args
+            .documents
+            .is_none_or(|limit| (documents as u64) < limit)
+    {
         let mut document: Vec<String> = Vec::new();
-        let count = 5 + rng.below(36);
+        let count = args.min_paragraphs.max(1) + rng.below(span);
         while document.len() < count {
             let paragraph = if !recent.is_empty() && rng.chance(args.exact) {
                 exact += 1;

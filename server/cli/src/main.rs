@@ -9,6 +9,7 @@ mod commands;
 mod config_file;
 mod fix;
 mod printer;
+mod progress;
 mod walk;
 
 use std::process::ExitCode;
@@ -27,6 +28,9 @@ struct Cli {
 enum Command {
     /// Find duplicated paragraphs and other problems; exit 1 when anything is found.
     Check(commands::check::CheckArgs),
+    /// Write one shard of paragraph fingerprints, band keys and entity mentions (Parquet) for a
+    /// distributed global pass (see scale/spark/README.md).
+    Fingerprint(commands::fingerprint::FingerprintArgs),
     /// Tag localities, persons, organisations, dates and durations.
     Tag(commands::tag::TagArgs),
     /// Run the language server over stdio (for editors).
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Fingerprint(args) => commands::fingerprint::run(args),
         Command::Tag(args) => commands::tag::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Export(args) => commands::annotations::run_export(args),

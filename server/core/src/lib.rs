@@ -21,6 +21,7 @@ pub mod paragraph;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod shard;
 pub mod tag;
 pub mod text;
 pub mod workspace;

@@ -23,6 +23,7 @@ use crate::baseline::Baseline;
 use crate::config_file::{self, LoadedConfig};
 use crate::fix;
 use crate::printer::{self, Report};
+use crate::progress::{Progress, ProgressMode};
 
 /// Arguments of `gazette check`.
 #[derive(Args, Debug)]
@@ -49,6 +50,15 @@ pub struct CheckArgs {
     /// Record every current finding in the baseline file and exit 0.
     #[arg(long)]
     pub write_baseline: bool,
+    /// Print the findings of a distributed run (the output directory of
+    /// `scale/spark/global_pass.py`) instead of analysing PATHS; PATHS must be the paths given
+    /// to `gazette fingerprint`, and are read only to show positions and source lines.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["fix", "write_baseline"])]
+    pub findings: Option<PathBuf>,
+    /// Progress on stderr: a bar on a terminal, a plain line every few seconds otherwise
+    /// (`auto`), or always one of them, or nothing.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
 }
 
 /// Output formats of `gazette check`.
@@ -84,8 +94,13 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
             .context("the `gazetteer` of gazette.toml")?;
     }
     let paths = collect(&args.paths, &loaded)?;
+    if let Some(findings) = &args.findings {
+        return run_with_findings(&args, findings, &loaded, paths);
+    }
     let mut documents: HashMap<String, CheckedDocument> = HashMap::with_capacity(paths.len());
-    let summaries = summarise(&paths, &loaded.config)?;
+    let progress = Progress::start(args.progress, "checking", paths.len() as u64);
+    let summaries = summarise_with_progress(&paths, &loaded.config, Some(&progress))?;
+    progress.finish();
     let mut workspace = Workspace::new(loaded.config.clone());
     let mut batch = Vec::with_capacity(summaries.len());
     for (path, summary, stamp) in summaries {
@@ -127,6 +142,18 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         }
     }
 
+    finish(&args, &loaded, &workspace, &documents, diagnostics, fixed)
+}
+
+/// Applies the baseline (or writes it), prints the findings and decides the exit code.
+fn finish(
+    args: &CheckArgs,
+    loaded: &LoadedConfig,
+    workspace: &Workspace,
+    documents: &HashMap<String, CheckedDocument>,
+    mut diagnostics: Vec<Diagnostic>,
+    fixed: usize,
+) -> Result<Outcome> {
     let baseline_path = args.baseline.clone().or_else(|| {
         loaded
             .config
@@ -136,7 +163,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     });
     if args.write_baseline {
         let path = baseline_path.unwrap_or_else(|| loaded.root.join("gazette-baseline.json"));
-        let baseline = Baseline::from_findings(&workspace, &documents, &diagnostics);
+        let baseline = Baseline::from_findings(workspace, documents, &diagnostics);
         baseline.write(&path)?;
         eprintln!(
             "gazette: wrote {} finding(s) to the baseline {}",
@@ -149,13 +176,13 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     if let Some(path) = baseline_path {
         let baseline = Baseline::read(&path)?;
         let before = diagnostics.len();
-        diagnostics = baseline.filter_new(&workspace, &documents, diagnostics);
+        diagnostics = baseline.filter_new(workspace, documents, diagnostics);
         accepted = before - diagnostics.len();
     }
 
     let report = Report {
         diagnostics: &diagnostics,
-        documents: &documents,
+        documents,
         checked: documents.len(),
         fixed,
         accepted,
@@ -175,6 +202,73 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
+}
+
+/// `check --findings DIR`: the findings of a distributed run, printed like a local run's. Only
+/// documents with findings are read (for positions, and summarised for the baseline).
+fn run_with_findings(
+    args: &CheckArgs,
+    findings: &Path,
+    loaded: &LoadedConfig,
+    paths: Vec<PathBuf>,
+) -> Result<Outcome> {
+    let mut documents: HashMap<String, CheckedDocument> = HashMap::with_capacity(paths.len());
+    for path in paths {
+        let relative = loaded.relative(&path);
+        documents.insert(
+            config_file::slash_path(&path),
+            CheckedDocument {
+                path,
+                relative,
+                stamp: None,
+            },
+        );
+    }
+    let mut diagnostics =
+        crate::commands::fingerprint_tables::read_findings(findings, &loaded.config)?;
+    if let Some(stranger) = diagnostics
+        .iter()
+        .find(|d| !documents.contains_key(&d.document))
+    {
+        anyhow::bail!(
+            "{}: a finding names {}, which is not among the documents under the given paths; \
+             give `check --findings` the same paths (from the same directory) as `gazette fingerprint`",
+            findings.display(),
+            stranger.document
+        );
+    }
+    diagnostics.retain(|d| {
+        !loaded
+            .path_rules
+            .is_ignored(&documents[&d.document].relative, d.code)
+    });
+    // Corpus order, then the order `Workspace::diagnostics` gives within a document.
+    diagnostics.sort_by(|a, b| {
+        (&a.document, a.range.start, a.code, a.range.end).cmp(&(
+            &b.document,
+            b.range.start,
+            b.code,
+            b.range.end,
+        ))
+    });
+    // Baselines match findings by the fingerprints of the paragraphs they cover: summarise the
+    // documents that have findings (only those).
+    let mut workspace = Workspace::new(loaded.config.clone());
+    let has_baseline = args.baseline.is_some() || loaded.config.baseline.is_some();
+    if has_baseline {
+        let mut with_findings: Vec<PathBuf> = diagnostics
+            .iter()
+            .map(|d| documents[&d.document].path.clone())
+            .collect();
+        with_findings.dedup();
+        let summaries = summarise(&with_findings, &loaded.config)?;
+        workspace.extend(
+            summaries
+                .into_iter()
+                .map(|(path, summary, _)| (config_file::slash_path(&path), summary)),
+        );
+    }
+    finish(args, loaded, &workspace, &documents, diagnostics, 0)
 }
 
 /// The documents to check: walked, filtered by `files.include` and `files.exclude`.
@@ -201,27 +295,70 @@ pub fn summarise(
     paths: &[PathBuf],
     config: &Config,
 ) -> Result<Vec<(PathBuf, DocumentSummary, Option<fix::FileStamp>)>> {
+    summarise_with_progress(paths, config, None)
+}
+
+/// [`summarise`], counting each document in `progress`.
+pub fn summarise_with_progress(
+    paths: &[PathBuf],
+    config: &Config,
+    progress: Option<&Progress>,
+) -> Result<Vec<(PathBuf, DocumentSummary, Option<fix::FileStamp>)>> {
     let limit = config.files.max_size_bytes;
     paths
         .par_iter()
         .map_init(Normalizer::new, |normalizer, path| {
-            let size = std::fs::metadata(path)
-                .with_context(|| format!("cannot read {}", path.display()))?
-                .len();
-            if size > limit {
-                let problem = DecodeProblem::TooLarge { size, limit };
-                return Ok((path.clone(), DocumentSummary::unreadable(problem), None));
-            }
-            let bytes =
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            let stamp = fix::FileStamp::of(&bytes);
-            let summary = match decode(&bytes, limit) {
+            let document = read_document(path, limit)?;
+            let summary = match document.text(limit) {
                 Ok(text) => DocumentSummary::with_normalizer(text, config, normalizer),
                 Err(problem) => DocumentSummary::unreadable(problem),
             };
-            Ok((path.clone(), summary, Some(stamp)))
+            if let Some(progress) = progress {
+                progress.file_done(document.bytes.len() as u64);
+            }
+            Ok((path.clone(), summary, document.stamp))
         })
         .collect()
+}
+
+/// A document's bytes as read for analysis.
+pub struct ReadDocument {
+    /// The bytes (empty when the file is over the size limit and was not read).
+    pub bytes: Vec<u8>,
+    /// Size and hash of the bytes, `None` when the file was not read.
+    pub stamp: Option<fix::FileStamp>,
+    too_large: Option<DecodeProblem>,
+}
+
+impl ReadDocument {
+    /// The text, or why the document is not analysable text.
+    pub fn text(&self, limit: u64) -> Result<&str, DecodeProblem> {
+        match &self.too_large {
+            Some(problem) => Err(problem.clone()),
+            None => decode(&self.bytes, limit),
+        }
+    }
+}
+
+/// Reads one document, without reading files larger than `limit` (they are unreadable).
+pub fn read_document(path: &Path, limit: u64) -> Result<ReadDocument> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > limit {
+        return Ok(ReadDocument {
+            bytes: Vec::new(),
+            stamp: None,
+            too_large: Some(DecodeProblem::TooLarge { size, limit }),
+        });
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let stamp = Some(fix::FileStamp::of(&bytes));
+    Ok(ReadDocument {
+        bytes,
+        stamp,
+        too_large: None,
+    })
 }
 
 /// Every diagnostic in corpus order, minus the per-path ignores.

@@ -2,6 +2,8 @@
 
 pub mod annotations;
 pub mod check;
+pub mod fingerprint;
+pub mod fingerprint_tables;
 pub mod report;
 pub mod serve;
 pub mod tag;
