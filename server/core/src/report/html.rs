@@ -8,11 +8,15 @@ use std::fmt::Write;
 use super::world::{self, EXTENT};
 use super::{ClusterMember, DuplicateCluster, LocalityRow, NameRow, ReportData, language_name};
 
+/// Copies shown before a cluster folds the rest into a `<details>`.
+const COPIES_SHOWN: usize = 4;
 /// Clusters shown in full; the rest are counted.
 const CLUSTERS_SHOWN: usize = 40;
 /// Localities in the ranked table and labelled on the detail map.
 const LOCALITY_TABLE_ROWS: usize = 15;
 const MAP_LABELS: usize = 8;
+/// Rows of the documents table (the JSON file has every document).
+const DOCUMENT_ROWS: usize = 1000;
 /// Documents the mentions-per-document heatmap shows as columns.
 const HEATMAP_DOCUMENTS: usize = 16;
 
@@ -263,8 +267,9 @@ fn overview(out: &mut String, data: &ReportData) {
     for (name, value, previous, more_is_bad) in kpis {
         let _ = write!(
             out,
-            "<div class=\"kpi\" data-kpi=\"{name}\"><div class=\"v\">{}{}</div><div class=\"k\">{name}</div></div>",
+            "<div class=\"kpi\" data-kpi=\"{name}\"><div class=\"v\" title=\"{}\">{}{}</div><div class=\"k\">{name}</div></div>",
             num(value),
+            compact(value),
             delta(value, previous, more_is_bad)
         );
     }
@@ -330,21 +335,32 @@ fn overview(out: &mut String, data: &ReportData) {
         })
         .collect();
     stacked_bar(out, "Documents by language", &segments, "documents");
-    out.push_str(
-        "<details><summary>Table: documents by language</summary><table><thead><tr><th scope=\"col\">Language</th>\
-         <th scope=\"col\">Code</th><th scope=\"col\" class=\"n\">Documents</th><th scope=\"col\" class=\"n\">Paragraphs</th></tr></thead><tbody>",
+    out.push_str("<details><summary>Table: documents by language</summary>");
+    let rows: Vec<Vec<String>> = o
+        .languages
+        .iter()
+        .map(|l| {
+            vec![
+                esc(&l.name),
+                esc(&l.code),
+                l.documents.to_string(),
+                l.paragraphs.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "",
+        "",
+        &[
+            Column::Text("Language"),
+            Column::Code("Code"),
+            Column::Number("Documents"),
+            Column::Number("Paragraphs"),
+        ],
+        &rows,
     );
-    for l in &o.languages {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td class=\"mono\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&l.name),
-            esc(&l.code),
-            l.documents,
-            l.paragraphs
-        );
-    }
-    out.push_str("</tbody></table></details>");
+    out.push_str("</details>");
     let segments: Vec<(String, u64, &str)> = LABEL_COLOURS
         .iter()
         .map(|(label, name, colour)| {
@@ -378,8 +394,15 @@ fn overview(out: &mut String, data: &ReportData) {
     }
     let _ = write!(
         out,
-        "</tbody></table></details><p class=\"note\">{} of the mentions come from annotations a curator accepted.</p></div>\n</div>\n</section>\n",
-        num(o.reviewed_mentions.into())
+        "</tbody></table></details><p class=\"note\">{}</p></div>\n</div>\n</section>\n",
+        match o.reviewed_mentions {
+            0 => "No mention comes from a curator's review yet: all are the taggers' suggestions."
+                .to_owned(),
+            n => format!(
+                "{} of the mentions come from annotations a curator accepted.",
+                num(n.into())
+            ),
+        }
     );
 }
 
@@ -489,13 +512,26 @@ fn cluster_card(out: &mut String, number: usize, cluster: &DuplicateCluster) {
         let _ = write!(out, "<span class=\"pill code\">{}</span>", esc(code));
     }
     out.push_str("</header>");
+    // A copy's text is shown when it differs from the original's (near duplicates, or exact
+    // duplicates that differ in case or punctuation); long clusters fold after a few copies.
+    let original = &cluster.members[0].text;
     for (i, member) in cluster.members.iter().enumerate() {
-        copy(out, member, i == 0);
+        if i == COPIES_SHOWN && cluster.members.len() > COPIES_SHOWN + 1 {
+            let _ = write!(
+                out,
+                "<details><summary>{} more copies</summary>",
+                cluster.members.len() - COPIES_SHOWN
+            );
+        }
+        copy(out, member, i == 0, i == 0 || member.text != *original);
+    }
+    if cluster.members.len() > COPIES_SHOWN + 1 {
+        out.push_str("</details>");
     }
     out.push_str("</article>\n");
 }
 
-fn copy(out: &mut String, member: &ClusterMember, first: bool) {
+fn copy(out: &mut String, member: &ClusterMember, first: bool, show_text: bool) {
     let lines = if member.first_line == member.last_line {
         format!("{}", member.first_line)
     } else {
@@ -503,16 +539,22 @@ fn copy(out: &mut String, member: &ClusterMember, first: bool) {
     };
     let _ = write!(
         out,
-        "<div class=\"copy{}\"><div class=\"where\"><a href=\"{}\">{}</a>:<span class=\"mono\">{lines}</span>{}</div><blockquote lang=\"\">{}</blockquote></div>",
+        "<div class=\"copy{}\"><div class=\"where\"><a href=\"{}\">{}</a>:<span class=\"mono\">{lines}</span>{}</div>{}</div>",
         if first { " first" } else { "" },
         esc(&member.href),
         esc(&member.document),
         if first {
             " <span class=\"muted\">· original</span>"
-        } else {
+        } else if show_text {
             ""
+        } else {
+            " <span class=\"muted\">· same text</span>"
         },
-        esc(&member.text)
+        if show_text {
+            format!("<blockquote>{}</blockquote>", esc(&member.text))
+        } else {
+            String::new()
+        }
     );
 }
 
@@ -670,17 +712,24 @@ fn world_map(out: &mut String, data: &ReportData) {
          <span><i style=\"background:#bcd6f2\"></i>few</span><span><i style=\"background:#0b5cad\"></i>many mentions</span>\
          <span><i style=\"background:#c2410c;border-radius:50%\"></i>place (size: mentions)</span></div>",
     );
-    out.push_str("<details><summary>Table: mentions by country</summary><table id=\"countries\"><caption>Mentions of each country and of the places in it</caption><thead><tr><th scope=\"col\">Country</th><th scope=\"col\">Code</th><th scope=\"col\" class=\"n\">Mentions</th></tr></thead><tbody>");
-    for c in &data.countries {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td class=\"mono\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&c.name),
-            esc(&c.country),
-            c.mentions
-        );
-    }
-    out.push_str("</tbody></table></details></figure>\n");
+    out.push_str("<details><summary>Table: mentions by country</summary>");
+    let rows: Vec<Vec<String>> = data
+        .countries
+        .iter()
+        .map(|c| vec![esc(&c.name), esc(&c.country), c.mentions.to_string()])
+        .collect();
+    table(
+        out,
+        " id=\"countries\"",
+        "Mentions of each country and of the places in it",
+        &[
+            Column::Text("Country"),
+            Column::Code("Code"),
+            Column::Number("Mentions"),
+        ],
+        &rows,
+    );
+    out.push_str("</details></figure>\n");
 }
 
 /// A blue ramp from light (t = 0) to the accent (t = 1).
@@ -814,7 +863,7 @@ fn heatmap(out: &mut String, data: &ReportData) {
     let rows: Vec<&LocalityRow> = data.localities.iter().take(LOCALITY_TABLE_ROWS).collect();
     let max = rows
         .iter()
-        .flat_map(|l| columns.iter().map(|&c| l.per_document[c]))
+        .flat_map(|l| columns.iter().map(|&c| l.mentions_in(c)))
         .max()
         .unwrap_or(1);
     out.push_str("<div class=\"card\" style=\"overflow-x:auto\"><table class=\"heat\" id=\"mentions-per-document\">\
@@ -832,7 +881,7 @@ fn heatmap(out: &mut String, data: &ReportData) {
     for locality in rows {
         let _ = write!(out, "<tr><th scope=\"row\">{}</th>", esc(&locality.name));
         for &c in &columns {
-            let value = locality.per_document[c];
+            let value = locality.mentions_in(c);
             let _ = write!(
                 out,
                 "<td class=\"h {}\">{}</td>",
@@ -1005,26 +1054,54 @@ fn timeline(out: &mut String, data: &ReportData) {
          <p class=\"note\">{} mention(s) without a known year (<span class=\"mono\">XXXX-…</span>) are not on the timeline.</p>",
         d.underspecified
     );
-    out.push_str("<details><summary>Table: dates mentioned</summary><table id=\"date-values\"><thead><tr><th scope=\"col\">Value (TIMEX3)</th><th scope=\"col\">Written as</th><th scope=\"col\" class=\"n\">Mentions</th><th scope=\"col\" class=\"n\">Documents</th></tr></thead><tbody>");
-    for value in &d.values {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\" class=\"mono\">{}</th><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&value.value),
-            esc(&value.example),
-            value.mentions,
-            value.documents
-        );
-    }
-    out.push_str("</tbody></table><table><caption>Per year</caption><thead><tr><th scope=\"col\">Year</th><th scope=\"col\" class=\"n\">Mentions</th><th scope=\"col\" class=\"n\">Documents</th></tr></thead><tbody>");
-    for year in d.years.iter().filter(|y| y.mentions > 0) {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            year.year, year.mentions, year.documents
-        );
-    }
-    out.push_str("</tbody></table></details></figure>");
+    out.push_str("<details><summary>Table: dates mentioned</summary>");
+    let rows: Vec<Vec<String>> = d
+        .values
+        .iter()
+        .map(|v| {
+            vec![
+                esc(&v.value),
+                esc(&v.example),
+                v.mentions.to_string(),
+                v.documents.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        " id=\"date-values\"",
+        "",
+        &[
+            Column::Code("Value (TIMEX3)"),
+            Column::Text("Written as"),
+            Column::Number("Mentions"),
+            Column::Number("Documents"),
+        ],
+        &rows,
+    );
+    let rows: Vec<Vec<String>> = d
+        .years
+        .iter()
+        .map(|y| {
+            vec![
+                y.year.to_string(),
+                y.mentions.to_string(),
+                y.documents.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "",
+        "Per year",
+        &[
+            Column::Text("Year"),
+            Column::Number("Mentions"),
+            Column::Number("Documents"),
+        ],
+        &rows,
+    );
+    out.push_str("</details></figure>");
 }
 
 fn creation_strip(out: &mut String, data: &ReportData) {
@@ -1103,22 +1180,37 @@ fn creation_strip(out: &mut String, data: &ReportData) {
     } else {
         out.push_str("<p>No document states a creation date.</p>");
     }
-    out.push_str("<table id=\"creation-dates\"><thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Created</th><th scope=\"col\">Source</th></tr></thead><tbody>");
-    for document in creation {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td class=\"mono\">{}</td><td class=\"muted\">{}</td></tr>",
-            esc(&document.href),
-            esc(&document.document),
-            document.date.as_deref().map_or("—".to_owned(), esc),
-            match (&document.date, document.from_config) {
-                (None, _) => "not stated",
-                (Some(_), true) => "configuration",
-                (Some(_), false) => "the text",
-            }
-        );
-    }
-    out.push_str("</tbody></table></figure>");
+    let rows: Vec<Vec<String>> = creation
+        .iter()
+        .map(|document| {
+            vec![
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    esc(&document.href),
+                    esc(&document.document)
+                ),
+                document.date.as_deref().map_or("—".to_owned(), esc),
+                match (&document.date, document.from_config) {
+                    (None, _) => "not stated",
+                    (Some(_), true) => "configuration",
+                    (Some(_), false) => "the text",
+                }
+                .to_owned(),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        " id=\"creation-dates\"",
+        "",
+        &[
+            Column::Text("Document"),
+            Column::Code("Created"),
+            Column::Text("Source"),
+        ],
+        &rows,
+    );
+    out.push_str("</figure>");
 }
 
 /// Days since 0000-03-01 of an ISO date (`2016-10-17`), for placing dates on a line.
@@ -1241,7 +1333,7 @@ fn documents(out: &mut String, data: &ReportData) {
         let _ = write!(out, "<th scope=\"col\" class=\"n\">{label}</th>");
     }
     out.push_str("</tr></thead><tbody>");
-    for document in &data.documents {
+    for document in data.documents.iter().take(DOCUMENT_ROWS) {
         let _ = write!(
             out,
             "<tr><th scope=\"row\"><a href=\"{}\">{}</a>{}</th><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"mono\">{}</td><td class=\"n\">{}</td>",
@@ -1274,7 +1366,68 @@ fn documents(out: &mut String, data: &ReportData) {
         }
         out.push_str("</tr>");
     }
-    out.push_str("</tbody></table></div></section>\n");
+    out.push_str("</tbody></table>");
+    if data.documents.len() > DOCUMENT_ROWS {
+        let _ = write!(
+            out,
+            "<p class=\"note\">The first {DOCUMENT_ROWS} documents in corpus order; the JSON file lists all {}.</p>",
+            data.documents.len()
+        );
+    }
+    out.push_str("</div></section>\n");
+}
+
+/// A column of [`table`]: its title, and whether it holds numbers (right-aligned) or codes
+/// (monospaced).
+#[derive(Clone, Copy)]
+enum Column {
+    Text(&'static str),
+    Number(&'static str),
+    Code(&'static str),
+}
+
+/// A plain data table: `attributes` go on `<table>` (an id), the first cell of each row is its
+/// header, cells are HTML (escape text before).
+fn table(
+    out: &mut String,
+    attributes: &str,
+    caption: &str,
+    columns: &[Column],
+    rows: &[Vec<String>],
+) {
+    let _ = write!(out, "<table{attributes}>");
+    if !caption.is_empty() {
+        let _ = write!(out, "<caption>{}</caption>", esc(caption));
+    }
+    out.push_str("<thead><tr>");
+    for column in columns {
+        match column {
+            Column::Number(title) => {
+                let _ = write!(out, "<th scope=\"col\" class=\"n\">{title}</th>");
+            }
+            Column::Text(title) | Column::Code(title) => {
+                let _ = write!(out, "<th scope=\"col\">{title}</th>");
+            }
+        }
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in rows {
+        out.push_str("<tr>");
+        for (i, (cell, column)) in row.iter().zip(columns).enumerate() {
+            let class = match column {
+                Column::Number(_) => " class=\"n\"",
+                Column::Code(_) => " class=\"mono\"",
+                Column::Text(_) => "",
+            };
+            if i == 0 {
+                let _ = write!(out, "<th scope=\"row\"{class}>{cell}</th>");
+            } else {
+                let _ = write!(out, "<td{class}>{cell}</td>");
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -1304,6 +1457,15 @@ fn num(value: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A number short enough for a figure tile: `128,400` → `128k`, `1,275,480` → `1.28M`.
+fn compact(value: u64) -> String {
+    match value {
+        0..100_000 => num(value),
+        100_000..1_000_000 => format!("{}k", value / 1000),
+        _ => format!("{:.2}M", value as f64 / 1e6),
+    }
 }
 
 /// An id-safe slug of a title.
