@@ -114,7 +114,7 @@ details{margin-top:.6rem}summary{cursor:pointer;color:var(--accent);font-weight:
 svg text{font-family:inherit}figure{margin:0}figcaption{font-weight:600;margin-bottom:.5rem}
 .map svg{width:100%;height:auto;display:block;border-radius:8px;background:#f3f8fd}
 .heat td.h{text-align:center;min-width:2.4rem}.heat th.doc{writing-mode:vertical-rl;transform:rotate(180deg);text-transform:none;letter-spacing:0;font-weight:600;white-space:nowrap;vertical-align:bottom}
-.h0{color:#8a96a3}.h1{background:#e6f0fb}.h2{background:#c3dbf5}.h3{background:#8fbbeb}.h4{background:#3f86d4;color:#fff}.h5{background:#0b5cad;color:#fff}
+.h0{color:#5f6b78}.h1{background:#e6f0fb}.h2{background:#c3dbf5}.h3{background:#8fbbeb}.h4{background:#2f6fb8;color:#fff}.h5{background:#0b5cad;color:#fff}
 .legend{display:flex;gap:1rem;flex-wrap:wrap;font-size:.85rem;color:var(--muted);margin-top:.4rem}.legend span{display:inline-flex;align-items:center;gap:.35rem}
 .legend i{width:.8rem;height:.8rem;border-radius:3px;display:inline-block}
 footer{color:var(--muted);font-size:.85rem;padding:1.5rem 0 3rem;border-top:1px solid var(--line);margin-top:2rem}
@@ -468,8 +468,13 @@ fn duplicates(out: &mut String, data: &ReportData) {
          <div class=\"clusters\">",
         clusters.len() - exact
     );
+    let languages: std::collections::HashMap<&str, &str> = data
+        .documents
+        .iter()
+        .map(|d| (d.key.as_str(), d.language.as_str()))
+        .collect();
     for (i, cluster) in clusters.iter().take(CLUSTERS_SHOWN).enumerate() {
-        cluster_card(out, i + 1, cluster);
+        cluster_card(out, i + 1, cluster, &languages);
     }
     out.push_str("</div>");
     if clusters.len() > CLUSTERS_SHOWN {
@@ -482,7 +487,12 @@ fn duplicates(out: &mut String, data: &ReportData) {
     out.push_str("</section>\n");
 }
 
-fn cluster_card(out: &mut String, number: usize, cluster: &DuplicateCluster) {
+fn cluster_card(
+    out: &mut String,
+    number: usize,
+    cluster: &DuplicateCluster,
+    languages: &std::collections::HashMap<&str, &str>,
+) {
     let kind = if cluster.kind == "near" {
         format!(
             "<span class=\"pill near\">near duplicate · {:.0}% similar</span>",
@@ -523,7 +533,17 @@ fn cluster_card(out: &mut String, number: usize, cluster: &DuplicateCluster) {
                 cluster.members.len() - COPIES_SHOWN
             );
         }
-        copy(out, member, i == 0, i == 0 || member.text != *original);
+        let language = languages
+            .get(member.document.as_str())
+            .copied()
+            .unwrap_or("und");
+        copy(
+            out,
+            member,
+            language,
+            i == 0,
+            i == 0 || member.text != *original,
+        );
     }
     if cluster.members.len() > COPIES_SHOWN + 1 {
         out.push_str("</details>");
@@ -531,7 +551,7 @@ fn cluster_card(out: &mut String, number: usize, cluster: &DuplicateCluster) {
     out.push_str("</article>\n");
 }
 
-fn copy(out: &mut String, member: &ClusterMember, first: bool, show_text: bool) {
+fn copy(out: &mut String, member: &ClusterMember, language: &str, first: bool, show_text: bool) {
     let lines = if member.first_line == member.last_line {
         format!("{}", member.first_line)
     } else {
@@ -551,7 +571,12 @@ fn copy(out: &mut String, member: &ClusterMember, first: bool, show_text: bool) 
             " <span class=\"muted\">· same text</span>"
         },
         if show_text {
-            format!("<blockquote>{}</blockquote>", esc(&member.text))
+            // The quote is in the document's language, for screen readers and hyphenation.
+            format!(
+                "<blockquote lang=\"{}\">{}</blockquote>",
+                esc(language),
+                esc(&member.text)
+            )
         } else {
             String::new()
         }
@@ -628,6 +653,15 @@ fn localities(out: &mut String, data: &ReportData) {
         );
     }
     out.push_str("</tbody></table></div>\n</section>\n");
+}
+
+/// A heatmap cell's content: the number, or a quiet dot for zero that screen readers read as 0.
+fn heat_value(value: u32) -> String {
+    if value == 0 {
+        "<span aria-hidden=\"true\">·</span><span class=\"skip\">0</span>".to_owned()
+    } else {
+        value.to_string()
+    }
 }
 
 /// Shade class for a value relative to the maximum.
@@ -886,11 +920,7 @@ fn heatmap(out: &mut String, data: &ReportData) {
                 out,
                 "<td class=\"h {}\">{}</td>",
                 shade(value, max),
-                if value == 0 {
-                    "·".to_owned()
-                } else {
-                    value.to_string()
-                }
+                heat_value(value)
             );
         }
         let _ = write!(
@@ -1271,11 +1301,7 @@ fn names(out: &mut String, data: &ReportData) {
                     out,
                     "<td class=\"h {}\">{}</td>",
                     shade(value, max),
-                    if value == 0 {
-                        "·".to_owned()
-                    } else {
-                        value.to_string()
-                    }
+                    heat_value(value)
                 );
             }
             out.push_str("</tr>");
