@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gazette_core::config::PathRules;
 use gazette_core::text::DecodeProblem;
@@ -76,6 +77,8 @@ pub struct Root {
     pub config_error: Option<String>,
     /// The compiled `files` globs and `per-path-ignores` of the configuration.
     pub path_rules: Option<PathRules>,
+    /// The user gazetteer the configuration names (`gazetteer`), when it could be read.
+    pub gazetteer: Option<Arc<crate::user_gazetteer::UserGazetteer>>,
 }
 
 impl Root {
@@ -99,18 +102,32 @@ impl Root {
                 Some(format!("{}: {error}", file.display())),
             ),
         };
-        let (path_rules, config_error) = match PathRules::new(&config) {
+        let (path_rules, mut config_error) = match PathRules::new(&config) {
             Ok(rules) => (Some(rules), config_error),
             Err(error) => (
                 None,
                 config_error.or_else(|| Some(format!("{}: {error}", file.display()))),
             ),
         };
+        let gazetteer = match &config.gazetteer {
+            Some(relative) => {
+                match crate::user_gazetteer::UserGazetteer::load(path.join(relative)) {
+                    Ok(gazetteer) => Some(Arc::new(gazetteer)),
+                    Err(error) => {
+                        config_error
+                            .get_or_insert(format!("{}: gazetteer: {error}", file.display()));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
         Root {
             path,
             config,
             config_error,
             path_rules,
+            gazetteer,
         }
     }
 
