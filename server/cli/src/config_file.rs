@@ -83,6 +83,14 @@ fn find_upwards(start: &Path) -> Option<PathBuf> {
 }
 
 impl LoadedConfig {
+    /// The user gazetteer file named by the `gazetteer` key, resolved against the root.
+    pub fn gazetteer_path(&self) -> Option<PathBuf> {
+        self.config
+            .gazetteer
+            .as_ref()
+            .map(|path| self.root.join(path))
+    }
+
     /// `path` relative to the configuration root with `/` separators, for glob matching.
     pub fn relative(&self, path: &Path) -> String {
         let absolute = if path.is_absolute() {

@@ -30,6 +30,12 @@ pub struct Config {
     /// A baseline file (relative to `gazette.toml`) listing accepted findings: `gazette check`
     /// fails only on findings that are not in it. Written by `gazette check --write-baseline`.
     pub baseline: Option<String>,
+    /// A user gazetteer file (JSON, schema in `schema/gazetteer.schema.json`), relative to
+    /// `gazette.toml`: places added to the built-in gazetteer (communes such as Tam Ngọc), or
+    /// replacing built-in entries with the same id. `gazette tag` and the language server link
+    /// mentions to them (go to definition opens the entry); `gazette check` reports a file
+    /// that cannot be read or parsed.
+    pub gazetteer: Option<String>,
     /// Document creation times by path, for documents that do not state their date: the first
     /// entry whose globs match a document sets its `tagging.dct`, e.g.
     /// `[[document-dates]]` with `paths = ["archive/2016-10-17/**"]` and `dct = "2016-10-17"`.

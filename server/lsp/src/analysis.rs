@@ -263,11 +263,13 @@ pub async fn run_worker(session: Arc<Session>) {
                     .changes
                     .iter()
                     .map(|(key, document)| {
+                        let root = document.as_ref().and_then(|d| state.roots.get(d.corpus));
                         let config = document
                             .as_ref()
                             .map(|d| state.tagging_config(d))
                             .unwrap_or_default();
-                        (key.clone(), document.clone(), config)
+                        let gazetteer = root.and_then(|root| root.gazetteer.clone());
+                        (key.clone(), document.clone(), config, gazetteer)
                     })
                     .collect::<Vec<_>>()
             };

@@ -67,16 +67,29 @@ impl Entities {
     }
 }
 
+/// One document to tag: its key, its state (`None` when it is gone), the tagging settings and
+/// the user gazetteer of its root.
+pub type ToTag = (
+    DocumentKey,
+    Option<Document>,
+    TaggingConfig,
+    Option<Arc<crate::user_gazetteer::UserGazetteer>>,
+);
+
 /// Tags the documents of a batch and updates the index (run in `spawn_blocking`).
-pub fn tag_batch(session: &Session, changes: Vec<(DocumentKey, Option<Document>, TaggingConfig)>) {
+pub fn tag_batch(session: &Session, changes: Vec<ToTag>) {
     let mut tagged = Vec::with_capacity(changes.len());
-    for (key, document, config) in changes {
+    for (key, document, config, gazetteer) in changes {
         let Some(document) = document else {
             tagged.push((key, None));
             continue;
         };
         let text = document.text.to_string();
-        let tags = gazette_core::tag::tag_document(&text, &config);
+        let localities = match &gazetteer {
+            Some(gazetteer) => gazetteer.tagger(),
+            None => gazette_core::tag::locality::LocalityTagger::builtin(),
+        };
+        let tags = gazette_core::tag::tag_document_with(&text, &config, localities);
         // Curators' decisions override the suggestions in tokens, hovers and references.
         let spans: Vec<_> = crate::review::review_suggestions(&document.uri, &text, &tags.spans)
             .into_iter()

@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gazette_core::config::PathRules;
 use gazette_core::text::DecodeProblem;
@@ -76,6 +77,8 @@ pub struct Root {
     pub config_error: Option<String>,
     /// The compiled `files` globs and `per-path-ignores` of the configuration.
     pub path_rules: Option<PathRules>,
+    /// The user gazetteer the configuration names (`gazetteer`), when it could be read.
+    pub gazetteer: Option<Arc<crate::user_gazetteer::UserGazetteer>>,
 }
 
 impl Root {
@@ -100,11 +103,26 @@ impl Root {
             ),
         };
         let path_rules = PathRules::new(&config).ok();
+        let mut config_error = config_error;
+        let gazetteer = match &config.gazetteer {
+            Some(relative) => {
+                match crate::user_gazetteer::UserGazetteer::load(path.join(relative)) {
+                    Ok(gazetteer) => Some(Arc::new(gazetteer)),
+                    Err(error) => {
+                        config_error
+                            .get_or_insert(format!("{}: gazetteer: {error}", file.display()));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
         Root {
             path,
             config,
             config_error,
             path_rules,
+            gazetteer,
         }
     }
 

@@ -8,11 +8,15 @@ use std::fmt::Write;
 use super::world::{self, EXTENT};
 use super::{ClusterMember, DuplicateCluster, LocalityRow, NameRow, ReportData, language_name};
 
+/// Copies shown before a cluster folds the rest into a `<details>`.
+const COPIES_SHOWN: usize = 4;
 /// Clusters shown in full; the rest are counted.
 const CLUSTERS_SHOWN: usize = 40;
 /// Localities in the ranked table and labelled on the detail map.
 const LOCALITY_TABLE_ROWS: usize = 15;
 const MAP_LABELS: usize = 8;
+/// Rows of the documents table (the JSON file has every document).
+const DOCUMENT_ROWS: usize = 1000;
 /// Documents the mentions-per-document heatmap shows as columns.
 const HEATMAP_DOCUMENTS: usize = 16;
 
@@ -110,7 +114,7 @@ details{margin-top:.6rem}summary{cursor:pointer;color:var(--accent);font-weight:
 svg text{font-family:inherit}figure{margin:0}figcaption{font-weight:600;margin-bottom:.5rem}
 .map svg{width:100%;height:auto;display:block;border-radius:8px;background:#f3f8fd}
 .heat td.h{text-align:center;min-width:2.4rem}.heat th.doc{writing-mode:vertical-rl;transform:rotate(180deg);text-transform:none;letter-spacing:0;font-weight:600;white-space:nowrap;vertical-align:bottom}
-.h0{color:#8a96a3}.h1{background:#e6f0fb}.h2{background:#c3dbf5}.h3{background:#8fbbeb}.h4{background:#3f86d4;color:#fff}.h5{background:#0b5cad;color:#fff}
+.h0{color:#5f6b78}.h1{background:#e6f0fb}.h2{background:#c3dbf5}.h3{background:#8fbbeb}.h4{background:#2f6fb8;color:#fff}.h5{background:#0b5cad;color:#fff}
 .legend{display:flex;gap:1rem;flex-wrap:wrap;font-size:.85rem;color:var(--muted);margin-top:.4rem}.legend span{display:inline-flex;align-items:center;gap:.35rem}
 .legend i{width:.8rem;height:.8rem;border-radius:3px;display:inline-block}
 footer{color:var(--muted);font-size:.85rem;padding:1.5rem 0 3rem;border-top:1px solid var(--line);margin-top:2rem}
@@ -263,8 +267,9 @@ fn overview(out: &mut String, data: &ReportData) {
     for (name, value, previous, more_is_bad) in kpis {
         let _ = write!(
             out,
-            "<div class=\"kpi\" data-kpi=\"{name}\"><div class=\"v\">{}{}</div><div class=\"k\">{name}</div></div>",
+            "<div class=\"kpi\" data-kpi=\"{name}\"><div class=\"v\" title=\"{}\">{}{}</div><div class=\"k\">{name}</div></div>",
             num(value),
+            compact(value),
             delta(value, previous, more_is_bad)
         );
     }
@@ -330,21 +335,32 @@ fn overview(out: &mut String, data: &ReportData) {
         })
         .collect();
     stacked_bar(out, "Documents by language", &segments, "documents");
-    out.push_str(
-        "<details><summary>Table: documents by language</summary><table><thead><tr><th scope=\"col\">Language</th>\
-         <th scope=\"col\">Code</th><th scope=\"col\" class=\"n\">Documents</th><th scope=\"col\" class=\"n\">Paragraphs</th></tr></thead><tbody>",
+    out.push_str("<details><summary>Table: documents by language</summary>");
+    let rows: Vec<Vec<String>> = o
+        .languages
+        .iter()
+        .map(|l| {
+            vec![
+                esc(&l.name),
+                esc(&l.code),
+                l.documents.to_string(),
+                l.paragraphs.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "",
+        "",
+        &[
+            Column::Text("Language"),
+            Column::Code("Code"),
+            Column::Number("Documents"),
+            Column::Number("Paragraphs"),
+        ],
+        &rows,
     );
-    for l in &o.languages {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td class=\"mono\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&l.name),
-            esc(&l.code),
-            l.documents,
-            l.paragraphs
-        );
-    }
-    out.push_str("</tbody></table></details>");
+    out.push_str("</details>");
     let segments: Vec<(String, u64, &str)> = LABEL_COLOURS
         .iter()
         .map(|(label, name, colour)| {
@@ -378,8 +394,15 @@ fn overview(out: &mut String, data: &ReportData) {
     }
     let _ = write!(
         out,
-        "</tbody></table></details><p class=\"note\">{} of the mentions come from annotations a curator accepted.</p></div>\n</div>\n</section>\n",
-        num(o.reviewed_mentions.into())
+        "</tbody></table></details><p class=\"note\">{}</p></div>\n</div>\n</section>\n",
+        match o.reviewed_mentions {
+            0 => "No mention comes from a curator's review yet: all are the taggers' suggestions."
+                .to_owned(),
+            n => format!(
+                "{} of the mentions come from annotations a curator accepted.",
+                num(n.into())
+            ),
+        }
     );
 }
 
@@ -445,8 +468,13 @@ fn duplicates(out: &mut String, data: &ReportData) {
          <div class=\"clusters\">",
         clusters.len() - exact
     );
+    let languages: std::collections::HashMap<&str, &str> = data
+        .documents
+        .iter()
+        .map(|d| (d.key.as_str(), d.language.as_str()))
+        .collect();
     for (i, cluster) in clusters.iter().take(CLUSTERS_SHOWN).enumerate() {
-        cluster_card(out, i + 1, cluster);
+        cluster_card(out, i + 1, cluster, &languages);
     }
     out.push_str("</div>");
     if clusters.len() > CLUSTERS_SHOWN {
@@ -459,7 +487,12 @@ fn duplicates(out: &mut String, data: &ReportData) {
     out.push_str("</section>\n");
 }
 
-fn cluster_card(out: &mut String, number: usize, cluster: &DuplicateCluster) {
+fn cluster_card(
+    out: &mut String,
+    number: usize,
+    cluster: &DuplicateCluster,
+    languages: &std::collections::HashMap<&str, &str>,
+) {
     let kind = if cluster.kind == "near" {
         format!(
             "<span class=\"pill near\">near duplicate · {:.0}% similar</span>",
@@ -489,13 +522,36 @@ fn cluster_card(out: &mut String, number: usize, cluster: &DuplicateCluster) {
         let _ = write!(out, "<span class=\"pill code\">{}</span>", esc(code));
     }
     out.push_str("</header>");
+    // A copy's text is shown when it differs from the original's (near duplicates, or exact
+    // duplicates that differ in case or punctuation); long clusters fold after a few copies.
+    let original = &cluster.members[0].text;
     for (i, member) in cluster.members.iter().enumerate() {
-        copy(out, member, i == 0);
+        if i == COPIES_SHOWN && cluster.members.len() > COPIES_SHOWN + 1 {
+            let _ = write!(
+                out,
+                "<details><summary>{} more copies</summary>",
+                cluster.members.len() - COPIES_SHOWN
+            );
+        }
+        let language = languages
+            .get(member.document.as_str())
+            .copied()
+            .unwrap_or("und");
+        copy(
+            out,
+            member,
+            language,
+            i == 0,
+            i == 0 || member.text != *original,
+        );
+    }
+    if cluster.members.len() > COPIES_SHOWN + 1 {
+        out.push_str("</details>");
     }
     out.push_str("</article>\n");
 }
 
-fn copy(out: &mut String, member: &ClusterMember, first: bool) {
+fn copy(out: &mut String, member: &ClusterMember, language: &str, first: bool, show_text: bool) {
     let lines = if member.first_line == member.last_line {
         format!("{}", member.first_line)
     } else {
@@ -503,16 +559,27 @@ fn copy(out: &mut String, member: &ClusterMember, first: bool) {
     };
     let _ = write!(
         out,
-        "<div class=\"copy{}\"><div class=\"where\"><a href=\"{}\">{}</a>:<span class=\"mono\">{lines}</span>{}</div><blockquote lang=\"\">{}</blockquote></div>",
+        "<div class=\"copy{}\"><div class=\"where\"><a href=\"{}\">{}</a>:<span class=\"mono\">{lines}</span>{}</div>{}</div>",
         if first { " first" } else { "" },
         esc(&member.href),
         esc(&member.document),
         if first {
             " <span class=\"muted\">· original</span>"
-        } else {
+        } else if show_text {
             ""
+        } else {
+            " <span class=\"muted\">· same text</span>"
         },
-        esc(&member.text)
+        if show_text {
+            // The quote is in the document's language, for screen readers and hyphenation.
+            format!(
+                "<blockquote lang=\"{}\">{}</blockquote>",
+                esc(language),
+                esc(&member.text)
+            )
+        } else {
+            String::new()
+        }
     );
 }
 
@@ -586,6 +653,15 @@ fn localities(out: &mut String, data: &ReportData) {
         );
     }
     out.push_str("</tbody></table></div>\n</section>\n");
+}
+
+/// A heatmap cell's content: the number, or a quiet dot for zero that screen readers read as 0.
+fn heat_value(value: u32) -> String {
+    if value == 0 {
+        "<span aria-hidden=\"true\">·</span><span class=\"skip\">0</span>".to_owned()
+    } else {
+        value.to_string()
+    }
 }
 
 /// Shade class for a value relative to the maximum.
@@ -670,17 +746,24 @@ fn world_map(out: &mut String, data: &ReportData) {
          <span><i style=\"background:#bcd6f2\"></i>few</span><span><i style=\"background:#0b5cad\"></i>many mentions</span>\
          <span><i style=\"background:#c2410c;border-radius:50%\"></i>place (size: mentions)</span></div>",
     );
-    out.push_str("<details><summary>Table: mentions by country</summary><table id=\"countries\"><caption>Mentions of each country and of the places in it</caption><thead><tr><th scope=\"col\">Country</th><th scope=\"col\">Code</th><th scope=\"col\" class=\"n\">Mentions</th></tr></thead><tbody>");
-    for c in &data.countries {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td class=\"mono\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&c.name),
-            esc(&c.country),
-            c.mentions
-        );
-    }
-    out.push_str("</tbody></table></details></figure>\n");
+    out.push_str("<details><summary>Table: mentions by country</summary>");
+    let rows: Vec<Vec<String>> = data
+        .countries
+        .iter()
+        .map(|c| vec![esc(&c.name), esc(&c.country), c.mentions.to_string()])
+        .collect();
+    table(
+        out,
+        " id=\"countries\"",
+        "Mentions of each country and of the places in it",
+        &[
+            Column::Text("Country"),
+            Column::Code("Code"),
+            Column::Number("Mentions"),
+        ],
+        &rows,
+    );
+    out.push_str("</details></figure>\n");
 }
 
 /// A blue ramp from light (t = 0) to the accent (t = 1).
@@ -814,7 +897,7 @@ fn heatmap(out: &mut String, data: &ReportData) {
     let rows: Vec<&LocalityRow> = data.localities.iter().take(LOCALITY_TABLE_ROWS).collect();
     let max = rows
         .iter()
-        .flat_map(|l| columns.iter().map(|&c| l.per_document[c]))
+        .flat_map(|l| columns.iter().map(|&c| l.mentions_in(c)))
         .max()
         .unwrap_or(1);
     out.push_str("<div class=\"card\" style=\"overflow-x:auto\"><table class=\"heat\" id=\"mentions-per-document\">\
@@ -832,16 +915,12 @@ fn heatmap(out: &mut String, data: &ReportData) {
     for locality in rows {
         let _ = write!(out, "<tr><th scope=\"row\">{}</th>", esc(&locality.name));
         for &c in &columns {
-            let value = locality.per_document[c];
+            let value = locality.mentions_in(c);
             let _ = write!(
                 out,
                 "<td class=\"h {}\">{}</td>",
                 shade(value, max),
-                if value == 0 {
-                    "·".to_owned()
-                } else {
-                    value.to_string()
-                }
+                heat_value(value)
             );
         }
         let _ = write!(
@@ -1005,26 +1084,54 @@ fn timeline(out: &mut String, data: &ReportData) {
          <p class=\"note\">{} mention(s) without a known year (<span class=\"mono\">XXXX-…</span>) are not on the timeline.</p>",
         d.underspecified
     );
-    out.push_str("<details><summary>Table: dates mentioned</summary><table id=\"date-values\"><thead><tr><th scope=\"col\">Value (TIMEX3)</th><th scope=\"col\">Written as</th><th scope=\"col\" class=\"n\">Mentions</th><th scope=\"col\" class=\"n\">Documents</th></tr></thead><tbody>");
-    for value in &d.values {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\" class=\"mono\">{}</th><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&value.value),
-            esc(&value.example),
-            value.mentions,
-            value.documents
-        );
-    }
-    out.push_str("</tbody></table><table><caption>Per year</caption><thead><tr><th scope=\"col\">Year</th><th scope=\"col\" class=\"n\">Mentions</th><th scope=\"col\" class=\"n\">Documents</th></tr></thead><tbody>");
-    for year in d.years.iter().filter(|y| y.mentions > 0) {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            year.year, year.mentions, year.documents
-        );
-    }
-    out.push_str("</tbody></table></details></figure>");
+    out.push_str("<details><summary>Table: dates mentioned</summary>");
+    let rows: Vec<Vec<String>> = d
+        .values
+        .iter()
+        .map(|v| {
+            vec![
+                esc(&v.value),
+                esc(&v.example),
+                v.mentions.to_string(),
+                v.documents.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        " id=\"date-values\"",
+        "",
+        &[
+            Column::Code("Value (TIMEX3)"),
+            Column::Text("Written as"),
+            Column::Number("Mentions"),
+            Column::Number("Documents"),
+        ],
+        &rows,
+    );
+    let rows: Vec<Vec<String>> = d
+        .years
+        .iter()
+        .map(|y| {
+            vec![
+                y.year.to_string(),
+                y.mentions.to_string(),
+                y.documents.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "",
+        "Per year",
+        &[
+            Column::Text("Year"),
+            Column::Number("Mentions"),
+            Column::Number("Documents"),
+        ],
+        &rows,
+    );
+    out.push_str("</details></figure>");
 }
 
 fn creation_strip(out: &mut String, data: &ReportData) {
@@ -1103,22 +1210,37 @@ fn creation_strip(out: &mut String, data: &ReportData) {
     } else {
         out.push_str("<p>No document states a creation date.</p>");
     }
-    out.push_str("<table id=\"creation-dates\"><thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Created</th><th scope=\"col\">Source</th></tr></thead><tbody>");
-    for document in creation {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td class=\"mono\">{}</td><td class=\"muted\">{}</td></tr>",
-            esc(&document.href),
-            esc(&document.document),
-            document.date.as_deref().map_or("—".to_owned(), esc),
-            match (&document.date, document.from_config) {
-                (None, _) => "not stated",
-                (Some(_), true) => "configuration",
-                (Some(_), false) => "the text",
-            }
-        );
-    }
-    out.push_str("</tbody></table></figure>");
+    let rows: Vec<Vec<String>> = creation
+        .iter()
+        .map(|document| {
+            vec![
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    esc(&document.href),
+                    esc(&document.document)
+                ),
+                document.date.as_deref().map_or("—".to_owned(), esc),
+                match (&document.date, document.from_config) {
+                    (None, _) => "not stated",
+                    (Some(_), true) => "configuration",
+                    (Some(_), false) => "the text",
+                }
+                .to_owned(),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        " id=\"creation-dates\"",
+        "",
+        &[
+            Column::Text("Document"),
+            Column::Code("Created"),
+            Column::Text("Source"),
+        ],
+        &rows,
+    );
+    out.push_str("</figure>");
 }
 
 /// Days since 0000-03-01 of an ISO date (`2016-10-17`), for placing dates on a line.
@@ -1179,11 +1301,7 @@ fn names(out: &mut String, data: &ReportData) {
                     out,
                     "<td class=\"h {}\">{}</td>",
                     shade(value, max),
-                    if value == 0 {
-                        "·".to_owned()
-                    } else {
-                        value.to_string()
-                    }
+                    heat_value(value)
                 );
             }
             out.push_str("</tr>");
@@ -1241,7 +1359,7 @@ fn documents(out: &mut String, data: &ReportData) {
         let _ = write!(out, "<th scope=\"col\" class=\"n\">{label}</th>");
     }
     out.push_str("</tr></thead><tbody>");
-    for document in &data.documents {
+    for document in data.documents.iter().take(DOCUMENT_ROWS) {
         let _ = write!(
             out,
             "<tr><th scope=\"row\"><a href=\"{}\">{}</a>{}</th><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"mono\">{}</td><td class=\"n\">{}</td>",
@@ -1274,7 +1392,68 @@ fn documents(out: &mut String, data: &ReportData) {
         }
         out.push_str("</tr>");
     }
-    out.push_str("</tbody></table></div></section>\n");
+    out.push_str("</tbody></table>");
+    if data.documents.len() > DOCUMENT_ROWS {
+        let _ = write!(
+            out,
+            "<p class=\"note\">The first {DOCUMENT_ROWS} documents in corpus order; the JSON file lists all {}.</p>",
+            data.documents.len()
+        );
+    }
+    out.push_str("</div></section>\n");
+}
+
+/// A column of [`table`]: its title, and whether it holds numbers (right-aligned) or codes
+/// (monospaced).
+#[derive(Clone, Copy)]
+enum Column {
+    Text(&'static str),
+    Number(&'static str),
+    Code(&'static str),
+}
+
+/// A plain data table: `attributes` go on `<table>` (an id), the first cell of each row is its
+/// header, cells are HTML (escape text before).
+fn table(
+    out: &mut String,
+    attributes: &str,
+    caption: &str,
+    columns: &[Column],
+    rows: &[Vec<String>],
+) {
+    let _ = write!(out, "<table{attributes}>");
+    if !caption.is_empty() {
+        let _ = write!(out, "<caption>{}</caption>", esc(caption));
+    }
+    out.push_str("<thead><tr>");
+    for column in columns {
+        match column {
+            Column::Number(title) => {
+                let _ = write!(out, "<th scope=\"col\" class=\"n\">{title}</th>");
+            }
+            Column::Text(title) | Column::Code(title) => {
+                let _ = write!(out, "<th scope=\"col\">{title}</th>");
+            }
+        }
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in rows {
+        out.push_str("<tr>");
+        for (i, (cell, column)) in row.iter().zip(columns).enumerate() {
+            let class = match column {
+                Column::Number(_) => " class=\"n\"",
+                Column::Code(_) => " class=\"mono\"",
+                Column::Text(_) => "",
+            };
+            if i == 0 {
+                let _ = write!(out, "<th scope=\"row\"{class}>{cell}</th>");
+            } else {
+                let _ = write!(out, "<td{class}>{cell}</td>");
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -1304,6 +1483,15 @@ fn num(value: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A number short enough for a figure tile: `128,400` → `128k`, `1,275,480` → `1.28M`.
+fn compact(value: u64) -> String {
+    match value {
+        0..100_000 => num(value),
+        100_000..1_000_000 => format!("{}k", value / 1000),
+        _ => format!("{:.2}M", value as f64 / 1e6),
+    }
 }
 
 /// An id-safe slug of a title.

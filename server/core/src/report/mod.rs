@@ -204,8 +204,18 @@ pub struct LocalityRow {
     pub names: Vec<Option<String>>,
     /// Forms written in the corpus, most frequent first.
     pub surfaces: Vec<(String, u32)>,
-    /// Mentions per document, in the order of [`ReportData::documents`].
-    pub per_document: Vec<u32>,
+    /// Mentions per document that mentions it: (index in [`ReportData::documents`], mentions),
+    /// by index.
+    pub per_document: Vec<(u32, u32)>,
+}
+
+impl LocalityRow {
+    /// Mentions in the document at `index` of [`ReportData::documents`].
+    pub fn mentions_in(&self, index: usize) -> u32 {
+        self.per_document
+            .binary_search_by_key(&(index as u32), |(i, _)| *i)
+            .map_or(0, |at| self.per_document[at].1)
+    }
 }
 
 /// Locality mentions in one country.
@@ -762,13 +772,11 @@ fn localities(
     gazetteer: &Gazetteer,
     name_languages: &[String],
 ) -> (Vec<LocalityRow>, Vec<CountryCount>, u32) {
-    let mut by_id: HashMap<&str, (Vec<u32>, BTreeMap<&str, u32>)> = HashMap::new();
+    let mut by_id: HashMap<&str, (BTreeMap<u32, u32>, BTreeMap<&str, u32>)> = HashMap::new();
     for (i, fact) in facts.iter().enumerate() {
         for mention in fact.mentions.iter().filter(|m| m.label == EntityLabel::Loc) {
-            let entry = by_id
-                .entry(mention.norm.as_str())
-                .or_insert_with(|| (vec![0; facts.len()], BTreeMap::new()));
-            entry.0[i] += 1;
+            let entry = by_id.entry(mention.norm.as_str()).or_default();
+            *entry.0.entry(i as u32).or_default() += 1;
             *entry.1.entry(mention.surface.as_str()).or_default() += 1;
         }
     }
@@ -778,7 +786,7 @@ fn localities(
         .into_iter()
         .map(|(id, (per_document, surfaces))| {
             let place = gazetteer.get(id);
-            let mentions: u32 = per_document.iter().sum();
+            let mentions: u32 = per_document.values().sum();
             if let Some(place) = place.filter(|p| !p.country.is_empty()) {
                 *countries.entry(place.country.clone()).or_default() += mentions;
             }
@@ -797,13 +805,13 @@ fn localities(
                     .and_then(|p| p.coordinates.as_ref())
                     .map(|c| (c.lat, c.lon)),
                 mentions,
-                documents: per_document.iter().filter(|&&n| n > 0).count() as u32,
+                documents: per_document.len() as u32,
                 names: name_languages
                     .iter()
                     .map(|lang| place.and_then(|p| p.name_in(lang)).map(str::to_owned))
                     .collect(),
                 surfaces,
-                per_document,
+                per_document: per_document.into_iter().collect(),
             }
         })
         .collect();

@@ -132,7 +132,9 @@ fn describe(data: &ReportData) -> String {
             locality.mentions,
             locality.documents,
             locality.names,
-            locality.per_document,
+            (0..data.documents.len())
+                .map(|i| locality.mentions_in(i))
+                .collect::<Vec<_>>(),
             locality.coordinates.is_some()
         );
     }
