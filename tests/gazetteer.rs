@@ -84,3 +84,161 @@ fn tag_uses_the_user_gazetteer() {
     assert!(stderr.contains("places.json"), "{stderr}");
     assert!(stderr.contains("missing field"), "{stderr}");
 }
+
+const HAMLET: &str = r#"{"places": [
+  {"id": "VN:my-hamlet", "kind": "commune", "country": "VN", "parent": "VN:tam-ky",
+   "names": [{"lang": "vi", "name": "Xóm Mới Tinh"}]}
+]}
+"#;
+
+/// A corpus whose `gazette.toml` names a user gazetteer in a subdirectory.
+fn corpus_with_gazetteer_key() -> gazette_tests::TempDir {
+    let temp = gazette_tests::TempDir::new();
+    temp.write("gazette.toml", "gazetteer = \"data/places.json\"\n");
+    temp.write("data/places.json", HAMLET);
+    temp.write("docs/doc.txt", "Đoàn đến Tam Kỳ và xã Xóm Mới Tinh.\n");
+    temp
+}
+
+fn loc_norms(stdout: &[u8]) -> Vec<(String, String)> {
+    let line: serde_json::Value = serde_json::from_slice(stdout).unwrap();
+    line["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["label"] == "LOC")
+        .map(|s| {
+            let text = s["text"].as_str().unwrap().to_owned();
+            (text, s["norm"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn tag_uses_the_gazetteer_named_in_gazette_toml() {
+    let temp = corpus_with_gazetteer_key();
+    // The key's path is relative to gazette.toml, wherever `gazette tag` runs from.
+    let output = gazette()
+        .current_dir(temp.path().join("docs"))
+        .args(["tag", "doc.txt"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected = [("Tam Kỳ", "VN:tam-ky"), ("Xóm Mới Tinh", "VN:my-hamlet")]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()));
+    assert_eq!(loc_norms(&output.stdout), expected);
+}
+
+#[test]
+fn a_broken_gazetteer_in_gazette_toml_is_a_configuration_error() {
+    let temp = corpus_with_gazetteer_key();
+    temp.write("data/places.json", r#"{"places": [{"id": "X"}]}"#);
+    for command in ["tag", "check"] {
+        let output = gazette()
+            .args([command])
+            .arg(temp.path().join("docs/doc.txt"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("places.json"), "{command}: {stderr}");
+        assert!(stderr.contains("missing field"), "{command}: {stderr}");
+    }
+    // A missing file too.
+    std::fs::remove_file(temp.path().join("data/places.json")).unwrap();
+    let output = gazette()
+        .arg("check")
+        .arg(temp.path().join("docs"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot read gazetteer file"), "{stderr}");
+}
+
+#[test]
+fn check_accepts_a_valid_gazetteer() {
+    let temp = corpus_with_gazetteer_key();
+    let output = gazette()
+        .arg("check")
+        .arg(temp.path().join("docs"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn gazetteer_key_is_in_the_config_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&gazette_core::config::json_schema()).unwrap();
+    assert!(
+        schema["properties"]["gazetteer"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("relative to") && d.contains("`gazette.toml`")),
+        "{schema:#}"
+    );
+}
+
+/// Go to definition on a locality the user's gazetteer defines opens its entry in that file;
+/// a built-in locality still goes to its first mention.
+#[tokio::test]
+async fn definition_of_a_user_place_is_its_gazetteer_entry() {
+    use gazette_tests::lsp_client::{LspClient, editor_capabilities, file_uri, initialize_params};
+    use serde_json::json;
+
+    let temp = corpus_with_gazetteer_key();
+    let doc = temp.path().join("docs/doc.txt");
+    let places = temp.path().join("data/places.json");
+    let client = LspClient::in_process();
+    let mut capabilities = editor_capabilities();
+    capabilities["general"]["positionEncodings"] = json!(["utf-16"]);
+    client
+        .initialize(initialize_params(
+            capabilities,
+            &[temp.path()],
+            serde_json::Value::Null,
+        ))
+        .await;
+    client.wait_for_indexing().await;
+    let text = std::fs::read_to_string(&doc).unwrap();
+    let at = |needle: &str| {
+        let offset = text.find(needle).unwrap();
+        let character = text[..offset].encode_utf16().count();
+        json!({"textDocument": {"uri": file_uri(&doc)},
+               "position": {"line": 0, "character": character}})
+    };
+    // The first tagging with a user gazetteer indexes every name again (slow in a debug
+    // build, beyond the server's freshness wait): ask until the mention is there.
+    let started = std::time::Instant::now();
+    let target = loop {
+        let target = client
+            .request("textDocument/definition", at("Xóm Mới Tinh"))
+            .await;
+        if !target.is_null() || started.elapsed() > std::time::Duration::from_secs(300) {
+            break target;
+        }
+    };
+    assert_eq!(target["uri"], file_uri(&places).as_str(), "{target}");
+    // The id of the entry, on the second line of the file (UTF-16 columns).
+    let line = HAMLET.lines().nth(1).unwrap();
+    let column = line.find("VN:my-hamlet").unwrap();
+    assert_eq!(
+        target["range"],
+        json!({"start": {"line": 1, "character": column},
+               "end": {"line": 1, "character": column + "VN:my-hamlet".len()}})
+    );
+    let target = client
+        .request("textDocument/definition", at("Tam Kỳ"))
+        .await;
+    assert_eq!(target["uri"], file_uri(&doc).as_str(), "{target}");
+    client.shutdown().await;
+}

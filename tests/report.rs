@@ -40,7 +40,10 @@ fn chromium() -> PathBuf {
 /// `--screenshot=...`), and returns its stdout.
 fn run_chromium(page: &Path, args: &[String]) -> String {
     let profile = TempDir::new();
-    let output = Command::new(chromium())
+    // `timeout` (coreutils) ends a browser that hangs instead of the whole test run.
+    let output = Command::new("timeout")
+        .arg("120")
+        .arg(chromium())
         .args([
             "--headless",
             "--no-sandbox",

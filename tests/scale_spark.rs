@@ -146,6 +146,26 @@ fn generate(dir: &TempDir) -> usize {
         dir.write(&format!("corpus/gen/{directory}/{number:03}.txt"), text);
         documents += 1;
     }
+    // The near-duplicate candidate cap: 260 copies of a second boilerplate under `news/`, five
+    // under `news-2/` (earlier in corpus order, later in the walk, so never among the first 256
+    // candidates), and a variant after them: `check` reports it as similar to `news/b000.txt`.
+    let notice = "Reprinted from the provincial newspaper with the permission of its editorial \
+        board and of the authors of the photographs";
+    for number in 0..260 {
+        dir.write(
+            &format!("corpus/gen/news/b{number:03}.txt"),
+            format!("{notice}\n"),
+        );
+    }
+    for number in 0..5 {
+        dir.write(
+            &format!("corpus/gen/news-2/b{number}.txt"),
+            format!("{notice}\n"),
+        );
+    }
+    let variant = notice.replace("photographs", "pictures");
+    dir.write("corpus/gen/news/zz.txt", format!("{variant}\n"));
+    documents += 266;
     let nfc = "Chủ tịch UBND thành phố Đà Nẵng Huỳnh Đức Thơ tiếp đoàn đại biểu thành phố Daegu";
     let nfd: String = unicode_nfd(nfc);
     assert_ne!(nfc, nfd);
@@ -311,6 +331,19 @@ fn sharded_spark_findings_equal_a_single_machine_check() {
                     && d["document"].as_str().unwrap().contains("/005.txt")
             });
             assert!(capped, "the boilerplate variant in 005.txt is not reported");
+            let zz = value["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["document"] == "corpus/gen/news/zz.txt")
+                .expect("the variant in news/zz.txt is reported");
+            assert!(
+                zz["message"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("similar to line 1 of corpus/gen/news/b000.txt"),
+                "{zz}"
+            );
             assert_eq!(value["documents_checked"], documents);
         }
     }

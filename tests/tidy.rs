@@ -20,7 +20,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn all_rust_files() -> Vec<PathBuf> {
     let root = gazette_tests::repo_root();
     let mut files = Vec::new();
-    for dir in ["server", "tests", "xtask"] {
+    for dir in ["server", "tests", "xtask", "fuzz"] {
         rust_files(&root.join(dir), &mut files);
     }
     files

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 pub mod lsp_client;
+pub mod oracles;
 pub mod score;
 
 /// The repository root (the directory holding the workspace `Cargo.toml`).

@@ -83,6 +83,14 @@ fn find_upwards(start: &Path) -> Option<PathBuf> {
 }
 
 impl LoadedConfig {
+    /// The user gazetteer file named by the `gazetteer` key, resolved against the root.
+    pub fn gazetteer_path(&self) -> Option<PathBuf> {
+        self.config
+            .gazetteer
+            .as_ref()
+            .map(|path| self.root.join(path))
+    }
+
     /// `path` relative to the configuration root with `/` separators, for glob matching.
     pub fn relative(&self, path: &Path) -> String {
         let absolute = if path.is_absolute() {
@@ -95,13 +103,37 @@ impl LoadedConfig {
     }
 }
 
-/// A path as a string with `/` separators (document keys and glob inputs).
+/// A path as a string with `/` separators (document keys and glob inputs). Bytes of a file name
+/// that are not UTF-8 are written `\xNN`: two names differing only in such bytes must stay two
+/// documents (a lossy `�` made them one key, and one of them was silently never checked).
 pub fn slash_path(path: &Path) -> String {
-    let text = path.to_string_lossy();
+    let text = escaped_path(path);
     let text = text.strip_prefix("./").unwrap_or(&text);
     if std::path::MAIN_SEPARATOR == '/' {
         text.to_owned()
     } else {
         text.replace(std::path::MAIN_SEPARATOR, "/")
     }
+}
+
+#[cfg(unix)]
+fn escaped_path(path: &Path) -> std::borrow::Cow<'_, str> {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        escaped.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            escaped.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
+}
+
+#[cfg(not(unix))]
+fn escaped_path(path: &Path) -> std::borrow::Cow<'_, str> {
+    path.to_string_lossy()
 }

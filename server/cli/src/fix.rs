@@ -131,3 +131,63 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gazette_core::diagnostic::{Applicability, Fix, Severity};
+    use gazette_core::text::TextRange;
+
+    /// A file edited after Gazette read it is left alone (the user's edit wins over the fix);
+    /// the same fix applies to the unchanged file, leaving no temporary file behind.
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_fixed() {
+        let dir = std::env::temp_dir().join(format!("gazette-fix-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.txt");
+        let analysed = "Same line here\nSame line here\n";
+        let edited = "Same line here\nSame line here\nThe user typed this meanwhile.\n";
+        std::fs::write(&path, edited).unwrap();
+        let documents = HashMap::from([(
+            "a.txt".to_owned(),
+            CheckedDocument {
+                path: path.clone(),
+                relative: "a.txt".to_owned(),
+                stamp: Some(FileStamp::of(analysed.as_bytes())),
+            },
+        )]);
+        let diagnostic = Diagnostic {
+            code: "GZ001",
+            rule: "duplicate-paragraph",
+            document: "a.txt".to_owned(),
+            range: TextRange::new(15, 29),
+            severity: Severity::Warning,
+            message: "line 2 repeats line 1".to_owned(),
+            related: Vec::new(),
+            fix: Some(Fix {
+                title: "Delete the repeated copy".to_owned(),
+                applicability: Applicability::Safe,
+                edits: vec![Edit {
+                    document: "a.txt".to_owned(),
+                    range: TextRange::new(15, 30),
+                    replacement: String::new(),
+                }],
+            }),
+        };
+        let outcome = apply(std::slice::from_ref(&diagnostic), &documents, false).unwrap();
+        assert!(outcome.changed.is_empty());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
+
+        std::fs::write(&path, analysed).unwrap();
+        let outcome = apply(&[diagnostic], &documents, false).unwrap();
+        assert_eq!(outcome.changed, ["a.txt"]);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "Same line here\n");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.txt"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

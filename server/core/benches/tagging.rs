@@ -22,7 +22,12 @@ fn main() {
         .map(|path| std::fs::read_to_string(path).expect("seed text"))
         .collect();
     seeds.sort();
-    let target_bytes = 8 << 20;
+    // `GAZETTE_BENCH_BYTES` shrinks the corpus and `GAZETTE_BENCH_RUNS=1` runs each measure
+    // once, for instruction counts under `valgrind --tool=callgrind` (see BENCHMARKS.md).
+    let target_bytes = std::env::var("GAZETTE_BENCH_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8 << 20);
     let mut documents = Vec::new();
     let mut total = 0usize;
     while total < target_bytes {
@@ -82,6 +87,12 @@ fn thread_cpu_ns() -> Option<u64> {
 /// wall-clock time and in this thread's CPU time (the per-core figure when other processes
 /// compete for the cores).
 fn measure(name: &str, bytes: usize, work: &mut dyn FnMut()) {
+    let single = std::env::var("GAZETTE_BENCH_RUNS").is_ok_and(|v| v == "1");
+    if single {
+        work();
+        println!("{name:32} ran once");
+        return;
+    }
     work();
     let mut best = Duration::MAX;
     let mut best_cpu = u64::MAX;

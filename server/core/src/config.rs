@@ -30,6 +30,12 @@ pub struct Config {
     /// A baseline file (relative to `gazette.toml`) listing accepted findings: `gazette check`
     /// fails only on findings that are not in it. Written by `gazette check --write-baseline`.
     pub baseline: Option<String>,
+    /// A user gazetteer file (JSON, schema in `schema/gazetteer.schema.json`), relative to
+    /// `gazette.toml`: places added to the built-in gazetteer (communes such as Tam Ngọc), or
+    /// replacing built-in entries with the same id. `gazette tag` and the language server link
+    /// mentions to them (go to definition opens the entry); `gazette check` reports a file
+    /// that cannot be read or parsed.
+    pub gazetteer: Option<String>,
     /// Document creation times by path, for documents that do not state their date: the first
     /// entry whose globs match a document sets its `tagging.dct`, e.g.
     /// `[[document-dates]]` with `paths = ["archive/2016-10-17/**"]` and `dct = "2016-10-17"`.
@@ -251,11 +257,10 @@ impl Config {
             .chain(self.per_path_ignores.keys())
             .chain(self.document_dates.iter().flat_map(|entry| &entry.paths));
         for glob in globs {
-            if let Err(error) = globset::Glob::new(glob) {
-                return Err(error_at(
-                    glob,
-                    format!("invalid glob `{glob}`: {}", error.kind()),
-                ));
+            // Compiled here, not only parsed: a glob whose automaton exceeds globset's size
+            // limit must be a configuration error, not a failure later.
+            if let Err(error) = compile_glob(glob) {
+                return Err(error_at(glob, error.message));
             }
         }
         for codes in self.per_path_ignores.values() {
@@ -286,7 +291,7 @@ impl Config {
 pub struct PathRules {
     include: globset::GlobSet,
     exclude: globset::GlobSet,
-    ignores: Vec<(globset::GlobMatcher, Vec<&'static str>)>,
+    ignores: Vec<(globset::GlobSet, Vec<&'static str>)>,
     document_dates: Vec<(globset::GlobSet, String)>,
 }
 
@@ -296,12 +301,15 @@ impl PathRules {
         let build = |globs: &[String]| {
             let mut builder = globset::GlobSetBuilder::new();
             for glob in globs {
-                builder.add(compile_glob(glob)?.glob().clone());
+                builder.add(parse_glob(glob)?);
             }
-            builder.build().map_err(|error| ConfigError {
+            builder.build().map_err(|_| ConfigError {
                 line: None,
                 column: None,
-                message: error.to_string(),
+                message: format!(
+                    "the globs {} are too large to compile together",
+                    shown(&globs.join(", "))
+                ),
             })
         };
         let mut ignores = Vec::new();
@@ -361,16 +369,35 @@ impl PathRules {
     }
 }
 
-fn compile_glob(glob: &str) -> Result<globset::GlobMatcher, ConfigError> {
+fn parse_glob(glob: &str) -> Result<globset::Glob, ConfigError> {
     globset::GlobBuilder::new(glob)
         .literal_separator(true)
         .build()
-        .map(|glob| glob.compile_matcher())
         .map_err(|error| ConfigError {
             line: None,
             column: None,
-            message: format!("invalid glob `{glob}`: {}", error.kind()),
+            message: format!("invalid glob {}: {}", shown(glob), error.kind()),
         })
+}
+
+/// Compiles one glob. `Glob::compile_matcher` panics when the automaton exceeds globset's size
+/// limit (10 MiB); a one-glob set reports it as an error instead.
+fn compile_glob(glob: &str) -> Result<globset::GlobSet, ConfigError> {
+    let mut builder = globset::GlobSetBuilder::new();
+    builder.add(parse_glob(glob)?);
+    builder.build().map_err(|_| ConfigError {
+        line: None,
+        column: None,
+        message: format!("glob {} is too large to compile", shown(glob)),
+    })
+}
+
+/// A glob quoted for a message, cut after 60 characters.
+fn shown(glob: &str) -> String {
+    match glob.char_indices().nth(60) {
+        Some((cut, _)) => format!("`{}…`", &glob[..cut]),
+        None => format!("`{glob}`"),
+    }
 }
 
 /// The 1-based line and character column of byte `offset` in `text`.
@@ -440,6 +467,27 @@ severity = "info"
         );
         let error = Config::from_toml("[per-path-ignores]\n\"a/**\" = [\"GZ777\"]\n").unwrap_err();
         assert_eq!(error.line, Some(2));
+    }
+
+    /// A glob past globset's size limit used to panic inside `compile_matcher` (found by
+    /// tests/hostile.rs); it is now a configuration error on its line.
+    #[test]
+    fn a_glob_too_large_to_compile_is_an_error_not_a_panic() {
+        let glob = "[!a]".repeat(300_000);
+        let text = format!("[files]\n\nexclude = [\"{glob}\"]\n");
+        let error = Config::from_toml(&text).unwrap_err();
+        assert_eq!(error.line, Some(3));
+        assert!(
+            error.message.starts_with("glob `[!a][!a]")
+                && error.message.ends_with("…` is too large to compile"),
+            "{}",
+            error.message
+        );
+        let mut config = Config::default();
+        config
+            .per_path_ignores
+            .insert(glob, vec!["GZ001".to_owned()]);
+        assert!(PathRules::new(&config).is_err());
     }
 
     #[test]

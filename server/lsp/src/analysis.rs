@@ -293,12 +293,13 @@ fn documents_to_tag(session: &Session, batch: &Batch) -> Vec<entities::ToTag> {
     for (key, document) in &batch.changes {
         in_batch.insert(key.as_str());
         match document {
-            None => to_tag.push((key.clone(), None, Default::default())),
+            None => to_tag.push((key.clone(), None, Default::default(), None)),
             Some(document) if document.is_open() || entities.texts.contains_key(key) => {
                 to_tag.push((
                     key.clone(),
                     Some(document.clone()),
                     state.tagging_config(document),
+                    state.gazetteer_of(document),
                 ));
             }
             Some(_) => {}
@@ -311,7 +312,12 @@ fn documents_to_tag(session: &Session, batch: &Batch) -> Vec<entities::ToTag> {
             };
             let config = state.tagging_config(document);
             if !in_batch.contains(key.as_str()) && tagged.config != config {
-                to_tag.push((key.clone(), Some(document.clone()), config));
+                to_tag.push((
+                    key.clone(),
+                    Some(document.clone()),
+                    config,
+                    state.gazetteer_of(document),
+                ));
             }
         }
     }

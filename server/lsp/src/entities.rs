@@ -74,8 +74,14 @@ impl Entities {
     }
 }
 
-/// A document to tag (or, with `None`, to drop from the index) and its tagging configuration.
-pub type ToTag = (DocumentKey, Option<Document>, TaggingConfig);
+/// One document to tag: its key, its state (`None` when it is gone), the tagging settings and
+/// the user gazetteer of its root.
+pub type ToTag = (
+    DocumentKey,
+    Option<Document>,
+    TaggingConfig,
+    Option<Arc<crate::user_gazetteer::UserGazetteer>>,
+);
 
 /// Tags documents (in parallel) and updates the index (run in `spawn_blocking`). A result never
 /// replaces tags of a newer generation of the same document.
@@ -83,12 +89,20 @@ pub fn tag_batch(session: &Session, changes: Vec<ToTag>) {
     use rayon::prelude::*;
     let tagged: Vec<_> = changes
         .into_par_iter()
-        .map(|(key, document, config)| {
+        .map(|(key, document, config, gazetteer)| {
             let Some(document) = document else {
                 return (key, None);
             };
-            let text = document.text.to_string();
-            let tags = gazette_core::tag::tag_document(&text, &config);
+            // Unreadable or over the size limit: nothing to tag (see `state::too_large`).
+            let text = match document.problem {
+                Some(_) => String::new(),
+                None => document.text.to_string(),
+            };
+            let localities = match &gazetteer {
+                Some(gazetteer) => gazetteer.tagger(),
+                None => gazette_core::tag::locality::LocalityTagger::builtin(),
+            };
+            let tags = gazette_core::tag::tag_document_with(&text, &config, localities);
             // Curators' decisions override the suggestions in tokens, hovers and references.
             let spans: Vec<_> =
                 crate::review::review_suggestions(&document.uri, &text, &tags.spans)
@@ -207,7 +221,12 @@ pub async fn tag_on_demand(session: &Arc<Session>, scope: Scope<'_>) {
         let mut consider = |key: &DocumentKey, document: &Document| {
             let config = state.tagging_config(document);
             if is_stale(key, document, &config) {
-                stale.push((key.clone(), Some(document.clone()), config));
+                stale.push((
+                    key.clone(),
+                    Some(document.clone()),
+                    config,
+                    state.gazetteer_of(document),
+                ));
             }
         };
         match scope {

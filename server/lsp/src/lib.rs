@@ -24,6 +24,7 @@ pub mod session;
 pub mod settings;
 pub mod state;
 pub mod transport;
+pub mod user_gazetteer;
 
 use std::sync::Arc;
 use std::task::{Context, Poll};

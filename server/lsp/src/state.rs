@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gazette_core::config::PathRules;
 use gazette_core::text::DecodeProblem;
@@ -76,6 +77,8 @@ pub struct Root {
     pub config_error: Option<String>,
     /// The compiled `files` globs and `per-path-ignores` of the configuration.
     pub path_rules: Option<PathRules>,
+    /// The user gazetteer the configuration names (`gazetteer`), when it could be read.
+    pub gazetteer: Option<Arc<crate::user_gazetteer::UserGazetteer>>,
 }
 
 impl Root {
@@ -99,12 +102,32 @@ impl Root {
                 Some(format!("{}: {error}", file.display())),
             ),
         };
-        let path_rules = PathRules::new(&config).ok();
+        let (path_rules, mut config_error) = match PathRules::new(&config) {
+            Ok(rules) => (Some(rules), config_error),
+            Err(error) => (
+                None,
+                config_error.or_else(|| Some(format!("{}: {error}", file.display()))),
+            ),
+        };
+        let gazetteer = match &config.gazetteer {
+            Some(relative) => {
+                match crate::user_gazetteer::UserGazetteer::load(path.join(relative)) {
+                    Ok(gazetteer) => Some(Arc::new(gazetteer)),
+                    Err(error) => {
+                        config_error
+                            .get_or_insert(format!("{}: gazetteer: {error}", file.display()));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
         Root {
             path,
             config,
             config_error,
             path_rules,
+            gazetteer,
         }
     }
 
@@ -280,6 +303,16 @@ impl State {
             .unwrap_or_default()
     }
 
+    /// The user gazetteer of a document's root, if it has one.
+    pub fn gazetteer_of(
+        &self,
+        document: &Document,
+    ) -> Option<std::sync::Arc<crate::user_gazetteer::UserGazetteer>> {
+        self.roots
+            .get(document.corpus)
+            .and_then(|root| root.gazetteer.clone())
+    }
+
     /// The corpus (root index) a document belongs to: the deepest root containing it, or
     /// `roots.len()` for loose documents.
     pub fn corpus_of(&self, uri: &Uri) -> usize {
@@ -316,12 +349,13 @@ impl State {
     pub fn did_open(&mut self, params: DidOpenTextDocumentParams) -> Applied {
         let document = params.text_document;
         let key = document_key(&document.uri);
+        let problem = too_large(document.text.len(), self.max_bytes(&document.uri));
         self.put(
             key,
             document.uri,
             FileContent {
                 text: document.text,
-                problem: None,
+                problem,
             },
             Some(document.version),
         );
@@ -340,6 +374,7 @@ impl State {
         let new_version = params.text_document.version;
         let encoding = self.encoding;
         let generation = self.next_generation();
+        let limit = self.max_bytes(&params.text_document.uri);
         let Some(document) = self.documents.get_mut(&key).filter(|d| d.is_open()) else {
             applied.warn(format!(
                 "ignored a change to {}, which is not open",
@@ -361,6 +396,7 @@ impl State {
         for change in &params.content_changes {
             convert::apply_change(&mut document.text, change, encoding);
         }
+        document.problem = too_large(document.text.len_bytes(), limit);
         document.version = Some(new_version);
         document.generation = generation;
         self.dirty.insert(key);
@@ -602,6 +638,14 @@ impl State {
             .filter_map(|root| root.config_error.clone())
             .collect()
     }
+}
+
+/// The problem of an open document larger than its root's `files.max-size-bytes`: it is kept
+/// (edits keep applying to it) but reported as GZ900 and not analysed, like the same file on
+/// disk, so that an editor opening a huge file cannot make the server tag it on every keystroke.
+fn too_large(size: usize, limit: u64) -> Option<DecodeProblem> {
+    let size = size as u64;
+    (size > limit).then_some(DecodeProblem::TooLarge { size, limit })
 }
 
 /// True for the files Gazette treats as corpus documents.

@@ -8,7 +8,7 @@
 //! to [`PARSE_ERROR_METHOD`] or [`INVALID_REQUEST_METHOD`] whose handler answers with the
 //! JSON-RPC error the specification asks for (`-32700` with a null id, `-32600` with the
 //! message's id when it has a usable one). Bytes that do not even look like a header are skipped
-//! up to the next `Content-Length`.
+//! up to the next `Content-Length`, even in the middle of a line (after a lying length).
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
@@ -105,10 +105,11 @@ async fn read_headers<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Header
             return content_length.map_or(Headers::Garbage, Headers::Length);
         }
         saw_line = true;
-        if let Some((name, value)) = line.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("content-length") {
-                content_length = value.trim().parse().ok();
-            }
+        // After a body whose Content-Length lied, the next header is glued to the rest of that
+        // body (`…"}Content-Length: 52`): look for the header anywhere in the line, so that one
+        // lying message costs one message, not every message after it.
+        if let Some(at) = line.to_ascii_lowercase().find("content-length:") {
+            content_length = line[at + "content-length:".len()..].trim().parse().ok();
         }
     }
 }

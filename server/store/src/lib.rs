@@ -231,7 +231,10 @@ pub fn corpus_root_for(path: &Path) -> PathBuf {
     let start = if path.is_dir() {
         path.to_path_buf()
     } else {
-        path.parent().map(Path::to_path_buf).unwrap_or_default()
+        // A bare file name (`gazette tag a.txt`) has an empty parent: the current directory.
+        path.parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     };
     let start = fs::canonicalize(&start).unwrap_or(start);
     for ancestor in start.ancestors() {

@@ -87,6 +87,12 @@ pub struct CheckedDocument {
 /// Runs `gazette check`.
 pub fn run(args: CheckArgs) -> Result<Outcome> {
     let loaded = config_file::load(args.config.as_deref(), &args.paths)?;
+    // Check does not tag, but a gazetteer the configuration names must be usable: CI is where
+    // a broken file should surface, not the next `gazette tag` or editor session.
+    if let Some(path) = loaded.gazetteer_path() {
+        crate::commands::tag::read_user_gazetteer(&path)
+            .context("the `gazetteer` of gazette.toml")?;
+    }
     let paths = collect(&args.paths, &loaded)?;
     if let Some(findings) = &args.findings {
         return run_with_findings(&args, findings, &loaded, paths);

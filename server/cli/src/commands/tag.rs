@@ -13,6 +13,7 @@ use gazette_core::tag::tag_document_with;
 use gazette_store::AnnotationStore;
 
 use crate::commands::annotations::{corpus_root_for, relative_to, review_overlay};
+use crate::config_file;
 
 use crate::Outcome;
 
@@ -26,11 +27,13 @@ pub struct TagArgs {
     #[arg(long, value_enum, default_value_t = TagFormat::Jsonl)]
     pub format: TagFormat,
     /// A JSON file of places to add to the built-in gazetteer, or to replace built-in entries
-    /// with the same id (schema: schema/gazetteer.schema.json).
+    /// with the same id (schema: schema/gazetteer.schema.json). Overrides the `gazetteer` key
+    /// of `gazette.toml`.
     #[arg(long, value_name = "FILE")]
     pub gazetteer: Option<PathBuf>,
     /// Configuration file (default: the nearest `gazette.toml` above the first path). Its
-    /// `tagging` section and `document-dates` give each document its creation time.
+    /// `tagging` section and `document-dates` give each document its creation time, its
+    /// `gazetteer` the user's places.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
@@ -46,10 +49,10 @@ pub enum TagFormat {
 /// Runs `gazette tag`.
 pub fn run(args: TagArgs) -> Result<Outcome> {
     let documents = crate::walk::collect_documents(&args.paths)?;
-    let loaded = crate::config_file::load(args.config.as_deref(), &args.paths)?;
+    let loaded = config_file::load(args.config.as_deref(), &args.paths)?;
     let current = std::env::current_dir().context("cannot determine the current directory")?;
-    let user_tagger = match &args.gazetteer {
-        Some(path) => Some(load_user_tagger(path)?),
+    let user_tagger = match args.gazetteer.clone().or_else(|| loaded.gazetteer_path()) {
+        Some(path) => Some(load_user_tagger(&path)?),
         None => None,
     };
     let localities = user_tagger
@@ -58,6 +61,16 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for path in documents {
+        // Refuse an oversized file from its size, before reading it into memory.
+        let size = std::fs::metadata(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .len();
+        let limit = gazette_core::text::DEFAULT_MAX_DOCUMENT_BYTES;
+        if size > limit {
+            let problem = gazette_core::text::DecodeProblem::TooLarge { size, limit };
+            eprintln!("gazette: warning: {} is {problem}; skipped", path.display());
+            continue;
+        }
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let text = match gazette_core::text::decode(
@@ -80,11 +93,14 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
             .path_rules
             .tagging_for(&loaded.config.tagging, &relative);
         let tags = tag_document_with(text, &config, localities);
-        // Curators' decisions stored next to the corpus override the suggestions.
-        let root = corpus_root_for(&path);
+        // Curators' decisions stored next to the corpus override the suggestions. The corpus
+        // root is searched from the absolute path: a bare file name (`gazette tag doc.txt`) has
+        // an empty parent, from which no `gazette.toml` can be found.
+        let located = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+        let root = corpus_root_for(&located);
         let reviewed = review_overlay(
             &AnnotationStore::new(&root),
-            &relative_to(&root, &path)?,
+            &relative_to(&root, &located)?,
             text,
             &tags.spans,
         )?;
@@ -115,10 +131,15 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
 
 /// The built-in gazetteer plus the places of a user's file, indexed for tagging.
 fn load_user_tagger(path: &std::path::Path) -> Result<LocalityTagger> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read gazetteer file {}", path.display()))?;
-    let user = UserGazetteer::parse(&text).with_context(|| format!("{}", path.display()))?;
+    let user = read_user_gazetteer(path)?;
     Ok(LocalityTagger::new(
         Gazetteer::builtin().with_user_entries(user),
     ))
+}
+
+/// Reads and checks a user gazetteer file.
+pub fn read_user_gazetteer(path: &std::path::Path) -> Result<UserGazetteer> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read gazetteer file {}", path.display()))?;
+    UserGazetteer::parse(&text).with_context(|| format!("{}", path.display()))
 }

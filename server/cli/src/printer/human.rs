@@ -34,7 +34,11 @@ pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<()> {
             "{}:{}:{}: {} {marker}{}",
             diagnostic.document, start.line, start.column, diagnostic.code, diagnostic.message
         )?;
-        if let Some(line) = positions.line_text(&diagnostic.document, start.line) {
+        // An unreadable document (GZ900) has no source line to show, and may be huge.
+        let source = (diagnostic.code != "GZ900")
+            .then(|| positions.line_text(&diagnostic.document, start.line))
+            .flatten();
+        if let Some(line) = source {
             let gutter = " ".repeat(start.line.to_string().len());
             writeln!(out, "{gutter} |")?;
             writeln!(out, "{} | {}", start.line, excerpt(&line))?;

@@ -50,10 +50,15 @@ pub fn anchor(text: &str, annotation: &Annotation) -> Anchoring {
     // The text changed around the annotation: look for the quote. Without an old position (the
     // text got shorter than it), distance is measured from the end of the text.
     let anchor_byte = old_start.unwrap_or(text.len());
-    let best = text
-        .match_indices(exact)
-        .filter(|&(start, _)| on_cluster_boundaries(text, start, start + exact.len()))
-        .map(|(start, _)| {
+    // Every occurrence, overlapping ones included: in `Osan Osan Osan` the quote `Osan Osan`
+    // occurs at 0 and at 5, and the annotation may be the second one.
+    let occurrences = std::iter::successors(text.find(exact), |&previous| {
+        let next = previous + text[previous..].chars().next().map_or(1, char::len_utf8);
+        text[next..].find(exact).map(|index| next + index)
+    });
+    let best = occurrences
+        .filter(|&start| on_cluster_boundaries(text, start, start + exact.len()))
+        .map(|start| {
             let end = start + exact.len();
             let context = common_suffix_chars(&text[..start], &quote.prefix)
                 + common_prefix_chars(&text[end..], &quote.suffix);
@@ -303,6 +308,29 @@ mod tests {
             1,
             "Osan city. Tam Ky and Osan. Osan again. Osan.",
             Some("Osan city. Tam Ky and [Osan]. Osan again. Osan."),
+        );
+    }
+
+    #[test]
+    fn overlapping_occurrences_of_the_quote_are_candidates_too() {
+        // Found by tests/properties.rs: `match_indices` skipped the second, overlapping copy.
+        let before = "Osan Osan Osan met.";
+        let annotation = Annotation::new(
+            before,
+            NewAnnotation {
+                range: TextRange::new(5, 14),
+                label: EntityLabel::Loc,
+                norm: None,
+                status: AnnotationStatus::Accepted,
+                creator: None,
+                created: None,
+            },
+        )
+        .unwrap();
+        let after = "¡Osan Osan Osan met.";
+        assert_eq!(
+            anchor(after, &annotation),
+            Anchoring::Moved(TextRange::new(7, 16))
         );
     }
 

@@ -60,12 +60,26 @@ pub fn to_brat(text: &str, spans: &[EntitySpan]) -> String {
         let end = index.to_code_point(span.range.end as usize);
         // brat cannot hold a newline inside a fragment's text column: split multi-line spans
         // into fragments, as brat's own discontinuous-span syntax does.
-        let surface = &text[span.range.to_usize()];
-        let fragments = brat_fragments(surface, start);
+        let fragments = brat_fragments(&text[span.range.to_usize()], start);
+        // The text column covers the fragments, from the first start to the last end: line
+        // breaks at the ends of the span belong to no fragment, and readers (ours included)
+        // check the column against exactly that text.
+        let (first, last) = match (fragments.first(), fragments.last()) {
+            (Some(first), Some(last)) => (first.0, last.1),
+            _ => (start, end),
+        };
+        let surface = match (index.to_byte(first), index.to_byte(last)) {
+            (Some(from), Some(to)) => &text[from..to],
+            _ => &text[span.range.to_usize()],
+        };
         let fragments = if fragments.is_empty() {
             format!("{start} {end}")
         } else {
-            fragments
+            let rendered: Vec<String> = fragments
+                .iter()
+                .map(|(from, to)| format!("{from} {to}"))
+                .collect();
+            rendered.join(";")
         };
         out.push_str(&format!(
             "T{}\t{} {}\t{}\n",
@@ -86,7 +100,8 @@ pub fn to_brat(text: &str, spans: &[EntitySpan]) -> String {
     out
 }
 
-fn brat_fragments(surface: &str, start: usize) -> String {
+/// The code-point ranges of the non-empty lines of a span that starts at code point `start`.
+fn brat_fragments(surface: &str, start: usize) -> Vec<(usize, usize)> {
     let mut fragments = Vec::new();
     let mut offset = start;
     for line in surface.split('\n') {
@@ -94,11 +109,11 @@ fn brat_fragments(surface: &str, start: usize) -> String {
         let trimmed = line.trim_end_matches('\r');
         let trimmed_chars = trimmed.chars().count();
         if trimmed_chars > 0 {
-            fragments.push(format!("{offset} {}", offset + trimmed_chars));
+            fragments.push((offset, offset + trimmed_chars));
         }
         offset += line_chars + 1;
     }
-    fragments.join(";")
+    fragments
 }
 
 /// brat's `annotation.conf`, generated from the label schema.

@@ -189,6 +189,48 @@ impl UserGazetteer {
     }
 }
 
+/// Where each entry's id is written in a user gazetteer file: the id and the byte range of its
+/// value, inside the quotes (for go to definition). Reads the JSON text as it is, so the ranges
+/// point into the file; anything that is not an `"id": "..."` member is skipped.
+pub fn entry_id_ranges(text: &str) -> Vec<(String, crate::text::TextRange)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = text[from..].find("\"id\"") {
+        let key_end = from + offset + 4;
+        from = key_end;
+        let mut at = key_end;
+        let skip_space = |mut at: usize| {
+            while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            at
+        };
+        at = skip_space(at);
+        if bytes.get(at) != Some(&b':') {
+            continue;
+        }
+        at = skip_space(at + 1);
+        if bytes.get(at) != Some(&b'"') {
+            continue;
+        }
+        // The closing quote: the first one not escaped by a backslash.
+        let start = at + 1;
+        let mut end = start;
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        let Some(literal) = text.get(at..=end) else {
+            break;
+        };
+        if let Ok(id) = serde_json::from_str::<String>(literal) {
+            found.push((id, crate::text::TextRange::new(start as u32, end as u32)));
+        }
+        from = end.min(text.len());
+    }
+    found
+}
+
 /// The JSON Schema of a user gazetteer file (`schema/gazetteer.schema.json`).
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(UserGazetteer);
@@ -315,6 +357,22 @@ mod tests {
         let merged = base.with_user_entries(user);
         assert_eq!(merged.get("VN:tam-ngoc").unwrap().kind, PlaceKind::Commune);
         assert_eq!(merged.get("KR:osan").unwrap().names.len(), 2);
+    }
+
+    #[test]
+    fn entry_ids_are_found_where_they_are_written() {
+        let text = "{\"places\": [\n  {\"id\" : \"VN:tam-ngoc\", \"kind\": \"commune\",\n   \"names\": [{\"name\": \"id\"}]},\n  {\"kind\": \"city\", \"id\":\"KR:o\\\"san\"}]}";
+        let found: Vec<(String, &str)> = entry_id_ranges(text)
+            .into_iter()
+            .map(|(id, range)| (id, &text[range.to_usize()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("VN:tam-ngoc".to_owned(), "VN:tam-ngoc"),
+                ("KR:o\"san".to_owned(), "KR:o\\\"san"),
+            ]
+        );
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct LocalityTagger {
     context: ContextWords,
     /// Index of each place's parent (`u32::MAX` when none), for cheap ancestor walks.
     parents: Vec<u32>,
+    /// Each place's [`kind_prior`], computed once (it takes a logarithm).
+    priors: Vec<f64>,
 }
 
 /// One place mention found in the text, before disambiguation.
@@ -82,12 +84,14 @@ impl LocalityTagger {
                     .unwrap_or(u32::MAX)
             })
             .collect();
+        let priors = gazetteer.places().iter().map(kind_prior).collect();
         LocalityTagger {
             gazetteer,
             index,
             common_words,
             context: ContextWords::new(),
             parents,
+            priors,
         }
     }
 
@@ -103,10 +107,48 @@ impl LocalityTagger {
 
     /// Finds and links the locality mentions of one document.
     pub fn tag(&self, text: &str, earlier: &[EntitySpan]) -> Vec<EntitySpan> {
+        self.tag_dated(text, earlier, None)
+    }
+
+    /// [`LocalityTagger::tag`] for a document written on `date` (its creation time, an ISO
+    /// date such as `2016-10-17`): a place that no longer existed on that date, or did not
+    /// exist yet, loses to one that did; and a mention of a place that had ceased to exist
+    /// links to its successor (Quảng Nam in a 2026 article is the Đà Nẵng of the 2025
+    /// reform, in a 2016 article the province as it was). Without a date, validity only
+    /// breaks ties in favour of places that still exist.
+    pub fn tag_dated(
+        &self,
+        text: &str,
+        earlier: &[EntitySpan],
+        date: Option<&str>,
+    ) -> Vec<EntitySpan> {
         let tokens = tokenize(text);
         let language = detect_language(text, &tokens, &self.context);
         let mentions = self.scan(text, &tokens, language, earlier);
-        self.resolve(text, &tokens, language, mentions)
+        self.resolve(text, &tokens, language, mentions, date)
+    }
+
+    /// The form of a place on `date`: the place itself while it exists, else its successor
+    /// (followed through at most eight reorganisations, so that a cycle in a user's file
+    /// cannot loop).
+    fn form_on(&self, place: u32, date: Option<&str>) -> u32 {
+        let Some(date) = date else { return place };
+        let mut current = place;
+        for _ in 0..8 {
+            let entry = self.place(current);
+            if validity_on(entry, date) != Validity::Ceased {
+                break;
+            }
+            match entry
+                .successor
+                .as_deref()
+                .and_then(|id| self.gazetteer.index_of(id))
+            {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        current
     }
 
     /// Leftmost-longest matching of names over the token stream.
@@ -124,7 +166,9 @@ impl LocalityTagger {
                 i += 1;
                 continue;
             }
-            let mut best: Option<(usize, Vec<Candidate>)> = None;
+            // The longest match so far: a node of the index (its candidates are copied only
+            // for the match kept) or the candidates of a Polish inflected form.
+            let mut best: Option<(usize, Result<index::Node, Vec<Candidate>>)> = None;
             let mut key = 0u64;
             let mut j = i;
             while j < tokens.len() && j - i < self.index.max_tokens {
@@ -148,11 +192,11 @@ impl LocalityTagger {
                 let ends_well = tokens[j].capitalised;
                 if let Some(node) = node.filter(|n| n.count > 0) {
                     if ends_well {
-                        best = Some((j, self.index.candidates(node).to_vec()));
+                        best = Some((j, Ok(node)));
                     }
                 } else if language == Language::Polish && ends_well && !tokens[j].ideographic {
                     if let Some(found) = self.polish_lookup(text, tokens[j], j == i, previous) {
-                        best = Some((j, found));
+                        best = Some((j, Err(found)));
                     }
                 }
                 if !node.is_some_and(|n| n.continues) {
@@ -164,6 +208,10 @@ impl LocalityTagger {
                 Some((last, candidates))
                     if !overlaps(earlier, tokens[i].start, tokens[last].end) =>
                 {
+                    let candidates = match candidates {
+                        Ok(node) => self.index.candidates(node).to_vec(),
+                        Err(inflected) => inflected,
+                    };
                     mentions.push(Mention {
                         first: i,
                         last,
@@ -216,6 +264,7 @@ impl LocalityTagger {
         tokens: &[Token],
         language: Language,
         mut mentions: Vec<Mention>,
+        date: Option<&str>,
     ) -> Vec<EntitySpan> {
         // Diacritics written in the text must be those of the name ("Tại" is not "Tai").
         mentions.retain_mut(|mention| {
@@ -283,7 +332,7 @@ impl LocalityTagger {
                 .zip(&contexts)
                 .enumerate()
                 .map(|(m, (mention, context))| {
-                    self.choose(mention, m, context, &countries, &mentioned, language)
+                    self.choose(mention, m, context, &countries, &mentioned, language, date)
                 })
                 .collect();
         }
@@ -315,10 +364,11 @@ impl LocalityTagger {
             if common && !strong && !country_evidence {
                 continue;
             }
+            let linked = self.place(self.form_on(choice.place, date));
             spans.push(EntitySpan {
                 range: TextRange::new(tokens[first].start, tokens[last].end),
                 label: EntityLabel::Loc,
-                norm: Some(place.id.clone()),
+                norm: Some(linked.id.clone()),
             });
         }
         spans
@@ -367,17 +417,19 @@ impl LocalityTagger {
         countries: &[&str],
         mentioned: &HashKeyed<Vec<usize>>,
         language: Language,
+        date: Option<&str>,
     ) -> Option<Choice> {
         let mut best: Option<(f64, Choice)> = None;
         for candidate in &mention.candidates {
             let place = self.place(candidate.place);
-            let ancestor_mentioned = self.ancestors(candidate.place).any(|ancestor| {
-                mentioned
-                    .get(&place_key(ancestor))
-                    .is_some_and(|ms| ms.iter().any(|&m| m != this))
-            });
+            let ancestor_mentioned = !mentioned.is_empty()
+                && self.ancestors(candidate.place).any(|ancestor| {
+                    mentioned
+                        .get(&place_key(ancestor))
+                        .is_some_and(|ms| ms.iter().any(|&m| m != this))
+                });
             let head_match = context.head_kinds.iter().any(|&k| kind_fits(k, place.kind));
-            let mut score = kind_prior(place);
+            let mut score = self.priors[candidate.place as usize];
             if countries.contains(&place.country.as_str()) {
                 score += 3.0;
             }
@@ -395,6 +447,10 @@ impl LocalityTagger {
             }
             if place.valid_to.is_some() {
                 score -= 0.25;
+            }
+            // On the document's date, a place that existed beats one that did not.
+            if date.is_some_and(|date| validity_on(place, date) != Validity::Valid) {
+                score -= 5.0;
             }
             // A city named like the province it is the seat of is what a bare name means
             // ("Daegu", "Yaroslavl") unless a head says otherwise.
@@ -480,6 +536,34 @@ struct Choice {
     place: u32,
     head_match: bool,
     ancestor_mentioned: bool,
+}
+
+/// Whether a place existed on a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Validity {
+    /// It existed in this form.
+    Valid,
+    /// It had ceased to exist (after its `valid_to`).
+    Ceased,
+    /// It did not exist yet (before its `valid_from`).
+    NotYet,
+}
+
+/// The validity of `place` on `date` (ISO dates compare as strings; a bound given as a year or
+/// a month covers all of it).
+fn validity_on(place: &Place, date: &str) -> Validity {
+    let prefix = |bound: &str| &date[..bound.len().min(date.len())];
+    if let Some(to) = place.valid_to.as_deref()
+        && prefix(to) > to
+    {
+        return Validity::Ceased;
+    }
+    if let Some(from) = place.valid_from.as_deref()
+        && prefix(from) < from
+    {
+        return Validity::NotYet;
+    }
+    Validity::Valid
 }
 
 /// Communes, districts and towns under 100,000 people.

@@ -95,8 +95,12 @@ pub fn tag_document_with(
 ) -> DocumentTags {
     // Dates and names share one tokenisation of the text.
     let tokens = tokens::Tokens::new(text);
-    let mut spans = temporal::tag_temporal_in(&tokens, config);
-    let localities = localities.tag(text, &spans);
+    let temporal = temporal::analyse_tokens(&tokens, config);
+    // Places are linked in the form they had on the document's date (Quảng Nam before and
+    // after the 2025 reform).
+    let dct = temporal.dct.map(|dct| dct.date.timex());
+    let mut spans = temporal::spans_of(temporal);
+    let localities = localities.tag_dated(text, &spans, dct.as_deref());
     spans.extend(localities);
     let names = names::tag_names_in(&tokens, &spans, config);
     spans.extend(names);

@@ -100,14 +100,14 @@ impl<'a, 't> Context<'a, 't> {
                 context
                     .phrases
                     .by_first
-                    .get(t.key(index))
+                    .get_token(t, index)
                     .map(Vec::as_slice)
             } else {
                 None
             });
             context.name_words.push(
                 word && token.is_capitalised()
-                    && !context.phrases.not_name_start.contains_key(t.key(index)),
+                    && !context.phrases.not_name_start.contains_token(t, index),
             );
         }
         for span in earlier {

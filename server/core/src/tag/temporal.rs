@@ -136,7 +136,12 @@ pub fn tag_temporal(text: &str, config: &TaggingConfig) -> Vec<EntitySpan> {
 
 /// [`tag_temporal`] over tokens the pipeline shares between taggers.
 pub(crate) fn tag_temporal_in(tokens: &Tokens<'_>, config: &TaggingConfig) -> Vec<EntitySpan> {
-    analyse_tokens(tokens, config)
+    spans_of(analyse_tokens(tokens, config))
+}
+
+/// The pipeline's common spans of a temporal analysis.
+pub(crate) fn spans_of(analysis: TemporalAnalysis) -> Vec<EntitySpan> {
+    analysis
         .mentions
         .into_iter()
         .map(|mention| EntitySpan {

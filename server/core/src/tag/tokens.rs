@@ -82,6 +82,9 @@ pub(crate) struct Tokens<'a> {
     /// Lower-cased or composed keys, back to back; a key range with the high bit of its start
     /// set points here instead of into the text.
     lowered: String,
+    /// The [`key_hash`] of each word token's key (0 for other tokens), so that lexicon lookups
+    /// of words that are in no lexicon stop at a filter without hashing the word again.
+    hashes: Vec<u64>,
 }
 
 const IN_LOWERED: u32 = 1 << 31;
@@ -163,14 +166,21 @@ impl<'a> Tokens<'a> {
             });
         }
         let mut keys = Vec::with_capacity(tokens.len());
+        let mut hashes = Vec::with_capacity(tokens.len());
         let mut lowered = String::new();
         for token in &tokens {
             let word = &text[token.start as usize..token.end as usize];
             let borrowed = (token.start, token.end);
+            if token.kind != TokenKind::Word {
+                keys.push(borrowed);
+                hashes.push(0);
+                continue;
+            }
             // A word without combining marks is taken as composed, one without capitals as
             // lower case: most words are their own key and cost nothing.
-            if token.kind != TokenKind::Word || token.flags & (HAS_UPPER | HAS_MARK) == 0 {
+            if token.flags & (HAS_UPPER | HAS_MARK) == 0 {
                 keys.push(borrowed);
+                hashes.push(key_hash(word));
                 continue;
             }
             let start = lowered.len() as u32 | IN_LOWERED;
@@ -181,6 +191,8 @@ impl<'a> Tokens<'a> {
             } else {
                 lowered.extend(word.chars().flat_map(char::to_lowercase));
             }
+            let key_start = (start & !IN_LOWERED) as usize;
+            hashes.push(key_hash(&lowered[key_start..]));
             keys.push((start, lowered.len() as u32));
         }
         Tokens {
@@ -188,7 +200,13 @@ impl<'a> Tokens<'a> {
             tokens,
             keys,
             lowered,
+            hashes,
         }
+    }
+
+    /// The [`key_hash`] of token `index`'s key; 0 for tokens that are not words.
+    pub fn key_hash(&self, index: usize) -> u64 {
+        self.hashes.get(index).copied().unwrap_or(0)
     }
 
     /// The text of token `index`.
@@ -412,8 +430,108 @@ impl std::hash::Hasher for WordHasher {
 /// Builds [`WordHasher`]s.
 pub(crate) type LexiconHasher = BuildHasherDefault<WordHasher>;
 
-/// A word lexicon: lower-cased NFC key to a value.
-pub(crate) type Lexicon<V> = HashMap<Box<str>, V, LexiconHasher>;
+/// The hash of a lexicon key for [`Lexicon`]'s filter (Fx-style, then mixed so that any bits
+/// can index the filter).
+#[inline]
+pub(crate) fn key_hash(key: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = WordHasher::default();
+    hasher.write(key.as_bytes());
+    let hash = hasher.finish() ^ key.len() as u64;
+    // Never 0, which marks tokens that are not words.
+    ((hash ^ (hash >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)).max(1)
+}
+
+/// Bits in a lexicon's filter: 16,384 (2 KiB, stays in the L1 cache), two bits per key, so
+/// that a few hundred keys let through well under one word in a hundred that is not a key.
+const FILTER_WORDS: usize = 256;
+
+/// A word lexicon: lower-cased NFC key to a value, behind a two-bit Bloom filter over
+/// [`key_hash`]es. Most words of running text are in no lexicon; with the hash the tokenizer
+/// computed once per word, rejecting them costs two bit tests instead of hashing the word and
+/// probing a hash table (and comparing strings) in every lexicon a rule consults.
+pub(crate) struct Lexicon<V> {
+    map: HashMap<Box<str>, V, LexiconHasher>,
+    filter: Box<[u64; FILTER_WORDS]>,
+}
+
+impl<V> Default for Lexicon<V> {
+    fn default() -> Self {
+        Lexicon {
+            map: HashMap::default(),
+            filter: Box::new([0; FILTER_WORDS]),
+        }
+    }
+}
+
+impl<V> Lexicon<V> {
+    fn filter_bits(hash: u64) -> [(usize, u64); 2] {
+        let bit = |h: u64| {
+            let h = (h % (FILTER_WORDS as u64 * 64)) as usize;
+            (h / 64, 1u64 << (h % 64))
+        };
+        [bit(hash), bit(hash >> 32)]
+    }
+
+    fn may_contain(&self, hash: u64) -> bool {
+        Self::filter_bits(hash)
+            .iter()
+            .all(|&(word, bit)| self.filter[word] & bit != 0)
+    }
+
+    /// The entry for `key`, to insert or update (as [`HashMap::entry`]).
+    pub fn entry(&mut self, key: Box<str>) -> std::collections::hash_map::Entry<'_, Box<str>, V> {
+        for (word, bit) in Self::filter_bits(key_hash(&key)) {
+            self.filter[word] |= bit;
+        }
+        self.map.entry(key)
+    }
+
+    /// The value of a key.
+    #[cfg(test)]
+    pub fn get(&self, key: &str) -> Option<&V> {
+        if !self.may_contain(key_hash(key)) {
+            return None;
+        }
+        self.map.get(key)
+    }
+
+    /// The value of token `index`'s key, using the hash the tokenizer computed.
+    #[inline]
+    pub fn get_token(&self, tokens: &Tokens<'_>, index: usize) -> Option<&V> {
+        let hash = tokens.key_hash(index);
+        if hash == 0 || !self.may_contain(hash) {
+            return None;
+        }
+        self.map.get(tokens.key(index))
+    }
+
+    /// True when `key` is in the lexicon.
+    #[cfg(test)]
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// True when token `index`'s key is in the lexicon.
+    pub fn contains_token(&self, tokens: &Tokens<'_>, index: usize) -> bool {
+        self.get_token(tokens, index).is_some()
+    }
+
+    /// The values, to finish building them.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.map.values_mut()
+    }
+}
+
+impl<V> FromIterator<(Box<str>, V)> for Lexicon<V> {
+    fn from_iter<I: IntoIterator<Item = (Box<str>, V)>>(iter: I) -> Self {
+        let mut lexicon = Lexicon::default();
+        for (key, value) in iter {
+            lexicon.entry(key).insert_entry(value);
+        }
+        lexicon
+    }
+}
 
 /// Splits a lexicon entry written with spaces into its lower-cased NFC word keys.
 pub(crate) fn entry_words(entry: &str) -> Vec<Box<str>> {
@@ -427,6 +545,42 @@ pub(crate) fn entry_words(entry: &str) -> Vec<Box<str>> {
 /// An ASCII slug for norms: diacritics folded (`Đà Nẵng` → `da-nang`), apostrophes dropped,
 /// other non-alphanumeric runs joined by one hyphen.
 pub(crate) fn slug(text: &str) -> String {
+    // Fast path for ASCII and the precomposed Latin letters of the corpora's languages, which
+    // fold to one ASCII letter exactly as decomposing, dropping marks and lower-casing does;
+    // anything else (Hangul, letters such as `ð` or `ß`) takes the general path below.
+    let mut out = String::with_capacity(text.len());
+    let mut pending_hyphen = false;
+    for ch in text.chars() {
+        let letter = if ch.is_ascii() {
+            if ch == '\'' {
+                continue;
+            }
+            ch.is_ascii_alphanumeric().then(|| ch.to_ascii_lowercase())
+        } else if ch == '’' || ('\u{300}'..='\u{36F}').contains(&ch) {
+            continue;
+        } else if !matches!(ch, 'ð' | 'Ð' | 'ı')
+            && let Some((folded, _)) = crate::gazetteer::fold::fold_latin(ch)
+        {
+            Some(folded as char)
+        } else {
+            return slug_unicode(text);
+        };
+        match letter {
+            Some(letter) => {
+                if pending_hyphen && !out.is_empty() {
+                    out.push('-');
+                }
+                pending_hyphen = false;
+                out.push(letter);
+            }
+            None => pending_hyphen = true,
+        }
+    }
+    out
+}
+
+/// [`slug`] for any text: decompose, drop marks, fold the letters without decomposition.
+fn slug_unicode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_hyphen = false;
     for ch in text.nfd() {
@@ -502,6 +656,64 @@ mod tests {
         let tokens = Tokens::new(&nfd);
         assert_eq!(tokens.len(), 2);
         assert_eq!(tokens.key(1), "nẵng");
+    }
+
+    #[test]
+    fn slug_fast_path_agrees_with_the_unicode_path() {
+        // Every character of the Latin, combining-mark and general-punctuation blocks, alone
+        // and inside words, in NFC and NFD.
+        let ranges = (0x20u32..0x2100).chain(0x1E00..0x1F00);
+        for code in ranges {
+            let Some(ch) = char::from_u32(code) else {
+                continue;
+            };
+            for text in [
+                format!("{ch}"),
+                format!("Ab{ch}cD x"),
+                format!("x {ch} Y"),
+                format!("Đà{ch}Nẵng").nfd().collect(),
+            ] {
+                assert_eq!(slug(&text), slug_unicode(&text), "{text:?} (U+{code:04X})");
+            }
+        }
+    }
+
+    #[test]
+    fn lexicon_filter_finds_every_key_and_rejects_other_words() {
+        let lexicon: Lexicon<usize> = ["tháng", "ngày", "october", "the", "ủy"]
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                (
+                    lexicon_key(w, !w.is_ascii()).into_owned().into_boxed_str(),
+                    i,
+                )
+            })
+            .collect();
+        let nfd: String = "Tháng".nfd().collect();
+        let text = format!("The OCTOBER Tháng {nfd} ngày ỦY Uy uy thang october5");
+        let tokens = Tokens::new(&text);
+        let found: Vec<Option<usize>> = (0..tokens.len())
+            .map(|i| lexicon.get_token(&tokens, i).copied())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                Some(3),
+                Some(2),
+                Some(0),
+                Some(0),
+                Some(1),
+                Some(4),
+                None,
+                None,
+                None,
+                Some(2),
+                None
+            ]
+        );
+        assert_eq!(lexicon.get("ngày"), Some(&1));
+        assert!(!lexicon.contains_key("ngay"));
     }
 
     #[test]

@@ -1,13 +1,32 @@
-//! `textDocument/definition`: the first mention of the entity in corpus order (the sorted order
-//! of document paths, then text order).
+//! `textDocument/definition`: for a locality the user's gazetteer defines, its entry in that
+//! file; otherwise the first mention of the entity in corpus order (the sorted order of
+//! document paths, then text order).
 
 use std::sync::Arc;
 
+use gazette_core::tag::EntityLabel;
 use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::{GotoDefinitionParams, GotoDefinitionResponse};
+use tower_lsp_server::ls_types::{GotoDefinitionParams, GotoDefinitionResponse, Location, Uri};
 
 use crate::entities::entity_at;
 use crate::session::Session;
+
+/// The entry with id `norm` in a user gazetteer: the document's root's first, then any other
+/// root's.
+fn user_entry(session: &Session, uri: &Uri, norm: &str) -> Option<Location> {
+    let state = session.state();
+    let key = crate::state::document_key(uri);
+    let own = state.documents.get(&key).map(|document| document.corpus);
+    let mut roots: Vec<&crate::state::Root> = state.roots.iter().collect();
+    if let Some(own) = own.filter(|&own| own < roots.len()) {
+        let root = roots.remove(own);
+        roots.insert(0, root);
+    }
+    roots
+        .iter()
+        .filter_map(|root| root.gazetteer.as_ref())
+        .find_map(|gazetteer| gazetteer.location(norm, state.encoding))
+}
 
 /// Handles the request.
 pub async fn handle(
@@ -21,6 +40,11 @@ pub async fn handle(
         return Ok(None);
     };
     let encoding = session.state().encoding;
+    if entity.label == EntityLabel::Loc
+        && let Some(location) = user_entry(session, &position.text_document.uri, &entity.norm)
+    {
+        return Ok(Some(GotoDefinitionResponse::Scalar(location)));
+    }
     let entities = session.entities();
     let location = entities
         .index

@@ -204,9 +204,12 @@ pub struct ContextWords {
     heads: Vec<(Vec<u64>, HeadPosition, PlaceKind)>,
     titles: Vec<Vec<u64>>,
     function_words: HashKeyed<u8>,
-    /// The word of each head or title that touches the name (first word of a head after it,
-    /// last word of a head or title before it): most mentions have none and skip the lists.
-    touching: HashKeyed<()>,
+    /// Heads by the word that touches the name: indices into `heads` of the heads after a
+    /// name by their first word, of the heads before a name by their last word.
+    heads_after: HashKeyed<Vec<usize>>,
+    heads_before: HashKeyed<Vec<usize>>,
+    /// Titles by their last word: indices into `titles`.
+    titles_by_last: HashKeyed<Vec<usize>>,
 }
 
 impl ContextWords {
@@ -218,20 +221,28 @@ impl ContextWords {
             .map(|&(words, position, kind)| (hashes(words), position, kind))
             .collect();
         let titles: Vec<_> = TITLES.iter().map(|w| hashes(w)).collect();
-        let mut touching = HashKeyed::default();
-        for (words, position, _) in &heads {
-            let word = match position {
-                HeadPosition::After => words.first(),
-                HeadPosition::Before => words.last(),
-            };
-            touching.extend(word.map(|&w| (w, ())));
+        let mut heads_after: HashKeyed<Vec<usize>> = HashKeyed::default();
+        let mut heads_before: HashKeyed<Vec<usize>> = HashKeyed::default();
+        for (index, (words, position, _)) in heads.iter().enumerate() {
+            match position {
+                HeadPosition::After => words.first().map(|&w| heads_after.entry(w)),
+                HeadPosition::Before => words.last().map(|&w| heads_before.entry(w)),
+            }
+            .map(|entry| entry.or_default().push(index));
         }
-        touching.extend(titles.iter().filter_map(|w| w.last()).map(|&w| (w, ())));
+        let mut titles_by_last: HashKeyed<Vec<usize>> = HashKeyed::default();
+        for (index, words) in titles.iter().enumerate() {
+            if let Some(&last) = words.last() {
+                titles_by_last.entry(last).or_default().push(index);
+            }
+        }
         ContextWords {
             heads,
             titles,
             function_words: function_words(),
-            touching,
+            heads_after,
+            heads_before,
+            titles_by_last,
         }
     }
 
@@ -244,14 +255,21 @@ impl ContextWords {
         last: usize,
     ) -> Vec<(PlaceKind, HeadPosition)> {
         let mut kinds = Vec::new();
-        let touches = |i: Option<usize>| {
-            i.and_then(|i| tokens.get(i))
-                .is_some_and(|t| self.touching.contains_key(&t.hash))
-        };
-        if !touches(first.checked_sub(1)) && !touches(Some(last + 1)) {
+        // Only the heads whose touching word is next to the name can match; the others are
+        // not looked at. Kinds come out in table order, as if every head had been tried.
+        let before = first
+            .checked_sub(1)
+            .and_then(|i| self.heads_before.get(&tokens[i].hash));
+        let after = tokens
+            .get(last + 1)
+            .and_then(|t| self.heads_after.get(&t.hash));
+        if before.is_none() && after.is_none() {
             return kinds;
         }
-        for (words, position, kind) in &self.heads {
+        let mut candidates: Vec<usize> =
+            before.into_iter().chain(after).flatten().copied().collect();
+        candidates.sort_unstable();
+        for (words, position, kind) in candidates.into_iter().map(|i| &self.heads[i]) {
             let found = match position {
                 HeadPosition::After => {
                     sequence_at(text, tokens, last + 1, words, Some(tokens[last].end))
@@ -270,16 +288,18 @@ impl ContextWords {
 
     /// True when a title stands right before token `first`.
     pub fn title_before(&self, text: &str, tokens: &[Token], first: usize) -> bool {
-        let touching = first
+        let Some(titles) = first
             .checked_sub(1)
-            .is_some_and(|i| self.touching.contains_key(&tokens[i].hash));
-        touching
-            && self.titles.iter().any(|words| {
-                first.checked_sub(words.len()).is_some_and(|start| {
-                    sequence_at(text, tokens, start, words, None)
-                        && joined(text, tokens[first - 1].end, tokens[first].start)
-                })
+            .and_then(|i| self.titles_by_last.get(&tokens[i].hash))
+        else {
+            return false;
+        };
+        titles.iter().map(|&i| &self.titles[i]).any(|words| {
+            first.checked_sub(words.len()).is_some_and(|start| {
+                sequence_at(text, tokens, start, words, None)
+                    && joined(text, tokens[first - 1].end, tokens[first].start)
             })
+        })
     }
 }
 

@@ -107,3 +107,46 @@ fn korean_and_japanese() {
     );
     check("ダナンと川崎", &["ダナン=VN:da-nang", "川崎=JP:kawasaki"]);
 }
+
+#[test]
+fn places_are_linked_in_the_form_they_had_on_the_document_date() {
+    // Quảng Nam merged into Đà Nẵng on 2025-07-01: before, the province as it was; after, its
+    // successor; without a date, the entry as written.
+    let tagger = LocalityTagger::builtin();
+    let text = "Quang Nam province signed the agreement with Daegu.";
+    let norms = |date: Option<&str>| -> Vec<String> {
+        tagger
+            .tag_dated(text, &[], date)
+            .into_iter()
+            .filter_map(|s| s.norm)
+            .collect()
+    };
+    assert_eq!(norms(Some("2016-10-17")), ["VN:quang-nam", "KR:daegu"]);
+    assert_eq!(norms(Some("2025-06-30")), ["VN:quang-nam", "KR:daegu"]);
+    assert_eq!(
+        norms(Some("2026-01-05")),
+        ["VN:da-nang-province", "KR:daegu"]
+    );
+    assert_eq!(norms(None), ["VN:quang-nam", "KR:daegu"]);
+}
+
+#[test]
+fn the_document_creation_time_chooses_the_historical_form() {
+    // The whole pipeline: the date comes from the document's `Published:` line.
+    let check = |published: &str, expected: &str| {
+        let text = format!("Published: {published}\n\nQuảng Nam province and Daegu City signed.");
+        let tags = crate::tag::tag_document(&text, &crate::tag::TaggingConfig::default());
+        let quang_nam = tags
+            .spans
+            .iter()
+            .find(|s| &text[s.range.to_usize()] == "Quảng Nam")
+            .and_then(|s| s.norm.clone());
+        assert_eq!(
+            quang_nam.as_deref(),
+            Some(expected),
+            "published {published}"
+        );
+    };
+    check("October 17, 2016", "VN:quang-nam");
+    check("January 5, 2026", "VN:da-nang-province");
+}

@@ -277,6 +277,22 @@ fn hangul_organisation(context: &Context<'_, '_>, index: usize) -> Option<(usize
 /// `Ủy ban Nhân dân`), and acronyms given in brackets after a name, anywhere in the document.
 fn acronyms(context: &Context<'_, '_>, organisations: &[Name]) -> Vec<Name> {
     let t = context.t;
+    // Most documents have no all-caps word that could be an acronym: then there is nothing to
+    // link and no acronym table to build.
+    let candidate = |index: usize| {
+        let token = t.tokens[index];
+        token.kind == TokenKind::Word
+            && token.is_all_caps()
+            && !token.in_url()
+            && token.len() <= 8
+            && !context.is_taken(index, IN_DATE | IN_LOCALITY | IN_ORGANISATION | IN_PERSON)
+            // Part of a longer all-caps run (`DA NANG`): a name, not an acronym.
+            && !(index > 0 && t.tokens[index - 1].is_all_caps() && !token.space_before())
+    };
+    let candidates: Vec<usize> = (0..t.len()).filter(|&i| candidate(i)).collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
     let mut known: HashMap<String, Option<String>, LexiconHasher> = HashMap::default();
     let mut add = |acronym: String, norm: &str| {
         if acronym.chars().count() < 2 {
@@ -290,21 +306,27 @@ fn acronyms(context: &Context<'_, '_>, organisations: &[Name]) -> Vec<Name> {
         }
     };
     for name in organisations {
-        let words: Vec<usize> = (name.first..=name.last)
+        // Each word's initial once (folded to ASCII and upper-cased), then every suffix of
+        // the list of initials.
+        let initials: Vec<(String, bool)> = (name.first..=name.last)
             .filter(|&i| t.tokens[i].kind == TokenKind::Word && !t.is_word_in(i, ACRONYM_SKIP))
+            .map(|i| {
+                let first = t.text_of(i).chars().take(1).collect::<String>();
+                (
+                    slug(&first).to_ascii_uppercase(),
+                    t.tokens[i].is_capitalised(),
+                )
+            })
             .collect();
-        let initial = |i: &usize| {
-            slug(&t.text_of(*i).chars().take(1).collect::<String>()).to_ascii_uppercase()
-        };
-        let capitals: Vec<usize> = words
+        let words: Vec<&str> = initials.iter().map(|(s, _)| s.as_str()).collect();
+        let capitals: Vec<&str> = initials
             .iter()
-            .copied()
-            .filter(|&i| t.tokens[i].is_capitalised())
+            .filter(|(_, capital)| *capital)
+            .map(|(s, _)| s.as_str())
             .collect();
         for list in [&words, &capitals] {
             for start in 0..list.len() {
-                let acronym: String = list[start..].iter().map(initial).collect();
-                add(acronym, &name.norm);
+                add(list[start..].concat(), &name.norm);
             }
         }
         // `Full Name (ABBR)`.
@@ -318,18 +340,7 @@ fn acronyms(context: &Context<'_, '_>, organisations: &[Name]) -> Vec<Name> {
         }
     }
     let mut found = Vec::new();
-    for index in 0..t.len() {
-        let token = t.tokens[index];
-        if token.kind != TokenKind::Word
-            || !token.is_all_caps()
-            || token.in_url()
-            || token.len() > 8
-            || context.is_taken(index, IN_DATE | IN_LOCALITY | IN_ORGANISATION | IN_PERSON)
-            // Part of a longer all-caps run (`DA NANG`): a name, not an acronym.
-            || (index > 0 && t.tokens[index - 1].is_all_caps() && !token.space_before())
-        {
-            continue;
-        }
+    for index in candidates {
         if let Some(Some(norm)) = known.get(t.text_of(index)) {
             found.push(Name {
                 first: index,

@@ -64,8 +64,11 @@ pub(super) fn find(context: &mut Context<'_, '_>) -> Vec<Name> {
     }
     // Full names seen once are names everywhere.
     let mut full: HashMap<String, Vec<Vec<String>>, LexiconHasher> = HashMap::default();
+    // The key hashes of their first words: most tokens are rejected without a map lookup.
+    let mut first_hashes: Vec<u64> = Vec::new();
     for name in &found {
         if word_indices(context, name.first, name.last).len() >= 2 {
+            first_hashes.push(context.t.key_hash(name.first));
             let words = keys(context, name.first, name.last);
             let list = full.entry(words[0].clone()).or_default();
             if !list.contains(&words) {
@@ -75,6 +78,10 @@ pub(super) fn find(context: &mut Context<'_, '_>) -> Vec<Name> {
     }
     if !full.is_empty() {
         for index in 0..context.t.len() {
+            let hash = context.t.key_hash(index);
+            if hash == 0 || !first_hashes.contains(&hash) {
+                continue;
+            }
             let Some(candidates) = full.get(context.t.key(index)) else {
                 continue;
             };
@@ -222,9 +229,8 @@ fn name_shape(context: &Context<'_, '_>, index: usize) -> Option<(usize, usize)>
     if index > 0 && t.is_word_in(index - 1, PLACE_WORDS) {
         return None;
     }
-    let first_key = t.key(index);
-    let vietnamese_surname = context.phrases.vietnamese_surnames.contains_key(first_key);
-    let korean_surname = context.phrases.korean_surnames.contains_key(first_key);
+    let vietnamese_surname = context.phrases.vietnamese_surnames.contains_token(t, index);
+    let korean_surname = context.phrases.korean_surnames.contains_token(t, index);
     if !vietnamese_surname && !korean_surname {
         return None;
     }
@@ -240,10 +246,9 @@ fn name_shape(context: &Context<'_, '_>, index: usize) -> Option<(usize, usize)>
         return None;
     }
     let vietnamese = (3..=4).contains(&words.len())
-        && context.phrases.vietnamese_surnames.contains_key(first_key)
+        && vietnamese_surname
         && words.iter().all(|w| is_vietnamese_syllable(w));
-    let korean = context.phrases.korean_surnames.contains_key(first_key)
-        && is_korean_given_name(&words[1..]);
+    let korean = korean_surname && is_korean_given_name(&words[1..]);
     (vietnamese || korean).then_some((index, last))
 }
 
@@ -308,10 +313,7 @@ fn link_short_mentions(context: &mut Context<'_, '_>, found: &mut Vec<Name>) {
             continue;
         }
         let slugs: Vec<String> = words.iter().map(|&i| slug(t.text_of(i))).collect();
-        let korean = context
-            .phrases
-            .korean_surnames
-            .contains_key(t.key(words[0]))
+        let korean = context.phrases.korean_surnames.contains_token(t, words[0])
             && slugs[1..].iter().all(|s| is_korean_syllable(s));
         let key_word = if korean {
             words[0]

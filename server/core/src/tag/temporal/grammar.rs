@@ -101,11 +101,7 @@ fn date(first: usize, last: usize, start: PartialDate) -> Step {
 
 impl Grammar<'_, '_> {
     fn info(&self, index: usize) -> Option<&'static WordInfo> {
-        let token = self.t.get(index)?;
-        if token.kind != TokenKind::Word {
-            return None;
-        }
-        self.words.get(self.t.key(index))
+        self.words.get_token(self.t, index)
     }
 
     fn is_kind(&self, index: usize, kind: TokenKind) -> bool {
