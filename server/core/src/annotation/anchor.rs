@@ -41,8 +41,11 @@ pub fn anchor(text: &str, annotation: &Annotation) -> Anchoring {
     }
     let old_start = code_point_to_byte(text, position.start);
     if let Some(start) = old_start {
+        // On the very text it was made on, an annotation stands where it was made, even when a
+        // curator chose a span that splits a character; elsewhere it must cover whole characters.
         if text.get(start..start + exact.len()) == Some(exact)
-            && on_cluster_boundaries(text, start, start + exact.len())
+            && (on_cluster_boundaries(text, start, start + exact.len())
+                || annotation.target.text_hash == text_hash(text))
         {
             return Anchoring::InPlace(byte_range(start, start + exact.len()));
         }
@@ -376,6 +379,17 @@ mod tests {
         // found inside "é" written in NFD.
         let annotation = annotate("Hue and Hue.", "Hue", 1);
         assert_eq!(anchor("Hue\u{301} only.", &annotation), Anchoring::Orphaned);
+    }
+
+    #[test]
+    fn a_span_splitting_a_character_stays_in_place_on_its_own_text() {
+        // "Hue" inside NFD "Huế": odd, but what the curator chose; it must not orphan itself.
+        let text = "Hue\u{302}\u{301} and Daegu.";
+        let annotation = annotate(text, "Hue", 0);
+        assert_eq!(
+            anchor(text, &annotation),
+            Anchoring::InPlace(byte_range(0, 3))
+        );
     }
 
     #[test]
