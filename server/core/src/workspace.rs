@@ -335,17 +335,27 @@ impl BandTable {
     }
 
     /// Adds `document` under `key` and calls `collision` with every document already there.
+    ///
+    /// A document is stored at most once under a key: when it is already there (another of its
+    /// paragraphs has the same band), only that collision is reported. Without this, a document
+    /// repeating one paragraph 100,000 times made a run of 100,000 identical entries, each insert
+    /// walking the whole run and reporting every entry: quadratic time and memory.
     fn insert(&mut self, key: u32, document: u32, mut collision: impl FnMut(u32)) {
         if (self.len + 1) * 10 > self.slots.len() * 7 {
             self.reserve(1);
         }
         let key_bits = Self::slot_key(key);
+        let entry = key_bits | u64::from(document);
         let mask = self.slots.len() - 1;
         let mut at = self.home(key_bits);
         loop {
             let slot = self.slots[at];
             if slot == 0 {
                 break;
+            }
+            if slot == entry {
+                collision(document);
+                return;
             }
             if slot & !0xffff_ffff == key_bits {
                 collision(slot as u32);
@@ -356,7 +366,7 @@ impl BandTable {
         self.len += 1;
     }
 
-    /// The documents under `key` (a document appears once per paragraph it has there).
+    /// The documents under `key` (each once).
     fn get(&self, key: u32) -> impl Iterator<Item = u32> + '_ {
         let key_bits = Self::slot_key(key);
         let (mask, start) = if self.slots.is_empty() {
@@ -372,7 +382,7 @@ impl BandTable {
             .map(|slot| slot as u32)
     }
 
-    /// Removes one entry of `document` under `key`, shifting the rest of the probe run back so
+    /// Removes the entry of `document` under `key` (if any), shifting the rest of the probe run back so
     /// that no tombstones accumulate however often documents change.
     fn remove(&mut self, key: u32, document: u32) {
         if self.slots.is_empty() {
@@ -810,6 +820,9 @@ impl Workspace {
     /// Marks band `band` as shared on the paragraphs of each target document whose band has
     /// the rows of the source paragraph.
     fn flag_shared(&mut self, band: usize, shared: Vec<SharedBand>) {
+        // Flagging a target for some rows flags all its paragraphs with those rows: once is enough
+        // (a paragraph repeated 100,000 times would otherwise rescan its document as often).
+        let mut flagged = HashSet::new();
         for (target, source, paragraph) in shared {
             let Some(rows) = self
                 .entry_summary(source)
@@ -818,6 +831,9 @@ impl Workspace {
             else {
                 continue;
             };
+            if !flagged.insert((target, rows)) {
+                continue;
+            }
             self.flag_band(target, band, &rows);
         }
     }
@@ -943,5 +959,23 @@ mod tests {
         table.insert(6, 2, |other| seen.push(other));
         table.insert(5, 3, |other| seen.push(other));
         assert_eq!(seen, [1]);
+    }
+
+    #[test]
+    fn band_table_stores_a_document_once_per_key() {
+        // One paragraph repeated 100,000 times in one document: one entry, one collision each.
+        let mut table = BandTable::default();
+        let mut collisions = 0;
+        for _ in 0..100_000 {
+            table.insert(7, 1, |other| {
+                assert_eq!(other, 1);
+                collisions += 1;
+            });
+        }
+        assert_eq!((table.len, collisions), (1, 99_999));
+        table.insert(7, 2, |_| {});
+        table.remove(7, 1);
+        table.remove(7, 1);
+        assert_eq!(table.get(7).collect::<Vec<_>>(), [2]);
     }
 }
