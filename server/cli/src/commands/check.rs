@@ -97,26 +97,10 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     if let Some(findings) = &args.findings {
         return run_with_findings(&args, findings, &loaded, paths);
     }
-    let mut documents: HashMap<String, CheckedDocument> = HashMap::with_capacity(paths.len());
     let progress = Progress::start(args.progress, "checking", paths.len() as u64);
     let summaries = summarise_with_progress(&paths, &loaded.config, Some(&progress))?;
     progress.finish();
-    let mut workspace = Workspace::new(loaded.config.clone());
-    let mut batch = Vec::with_capacity(summaries.len());
-    for (path, summary, stamp) in summaries {
-        let key = config_file::slash_path(&path);
-        let relative = loaded.relative(&path);
-        batch.push((key.clone(), summary));
-        documents.insert(
-            key,
-            CheckedDocument {
-                path,
-                relative,
-                stamp,
-            },
-        );
-    }
-    workspace.extend(batch);
+    let (mut workspace, mut documents) = build_workspace(summaries, &loaded);
 
     let mut diagnostics = all_diagnostics(&workspace, &documents, &loaded);
     let mut fixed = 0;
@@ -385,4 +369,31 @@ pub fn all_diagnostics(
 /// True when `--fix` would apply this fix.
 pub fn is_applied(applicability: Applicability, unsafe_fixes: bool) -> bool {
     applicability == Applicability::Safe || (unsafe_fixes && applicability == Applicability::Unsafe)
+}
+
+/// Indexes summarised documents in one workspace, keyed as `gazette check` names them, with what
+/// the printers and fixes need to know of each file. Shared by `check` and `report`, so both see
+/// the same findings.
+pub fn build_workspace(
+    summaries: Vec<(PathBuf, DocumentSummary, Option<fix::FileStamp>)>,
+    loaded: &LoadedConfig,
+) -> (Workspace, HashMap<String, CheckedDocument>) {
+    let mut documents: HashMap<String, CheckedDocument> = HashMap::with_capacity(summaries.len());
+    let mut workspace = Workspace::new(loaded.config.clone());
+    let mut batch = Vec::with_capacity(summaries.len());
+    for (path, summary, stamp) in summaries {
+        let key = config_file::slash_path(&path);
+        let relative = loaded.relative(&path);
+        batch.push((key.clone(), summary));
+        documents.insert(
+            key,
+            CheckedDocument {
+                path,
+                relative,
+                stamp,
+            },
+        );
+    }
+    workspace.extend(batch);
+    (workspace, documents)
 }

@@ -7,7 +7,6 @@
 //! `gazette_core::report`. Documents are read in parallel and each text is dropped once reduced
 //! to its facts.
 
-use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -22,14 +21,13 @@ use gazette_core::tag::locality::LocalityTagger;
 use gazette_core::tag::locality::context::ContextWords;
 use gazette_core::tag::{TaggingConfig, tag_document_with};
 use gazette_core::text::decode;
-use gazette_core::workspace::Workspace;
 use gazette_store::{AnnotationStore, atomic_write};
 use rayon::prelude::*;
 
 use crate::Outcome;
 use crate::baseline::Baseline;
 use crate::commands::annotations::{corpus_root_for, relative_to, review_overlay};
-use crate::commands::check::{self, CheckedDocument};
+use crate::commands::check;
 use crate::config_file;
 
 /// Arguments of `gazette report`.
@@ -73,23 +71,8 @@ pub fn run(args: ReportArgs) -> Result<Outcome> {
     // Findings exactly as `gazette check` computes them.
     let loaded = config_file::load(args.config.as_deref(), &args.paths)?;
     let paths = check::collect(&args.paths, &loaded)?;
-    let mut documents: HashMap<String, CheckedDocument> = HashMap::with_capacity(paths.len());
-    let mut workspace = Workspace::new(loaded.config.clone());
-    let mut batch = Vec::with_capacity(paths.len());
-    for (path, summary, stamp) in check::summarise(&paths, &loaded.config)? {
-        let key = config_file::slash_path(&path);
-        let relative = loaded.relative(&path);
-        batch.push((key.clone(), summary));
-        documents.insert(
-            key,
-            CheckedDocument {
-                path,
-                relative,
-                stamp,
-            },
-        );
-    }
-    workspace.extend(batch);
+    let (workspace, documents) =
+        check::build_workspace(check::summarise(&paths, &loaded.config)?, &loaded);
     let mut diagnostics = check::all_diagnostics(&workspace, &documents, &loaded);
     let baseline_path = args.baseline.clone().or_else(|| {
         let configured = loaded.config.baseline.as_ref()?;
