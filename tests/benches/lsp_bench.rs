@@ -4,7 +4,8 @@
 //!
 //! Run with `cargo bench -p gazette-tests --bench lsp_bench` (figures go in BENCHMARKS.md).
 //! Environment: `GAZETTE_BENCH_DOCS` (default 10000), `GAZETTE_BENCH_EDITS` (default 300),
-//! `TYPOS_LSP` (path of a typos-lsp binary; else `typos-lsp` on PATH is tried).
+//! `TYPOS_LSP` (path of a typos-lsp binary; else `typos-lsp` on PATH is tried),
+//! `GAZETTE_BENCH_SERVER_LOG` (a file to append the server's debug log to: analysis timings).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -167,8 +168,23 @@ async fn open_to_first_diagnostics(client: &LspClient, uri: &str, text: &str) ->
 }
 
 async fn bench_gazette(corpus: &Path, corpus_bytes: u64, documents: usize, edits: usize) {
-    let mut command = tokio::process::Command::new(bench_binary());
-    command.args(["serve", "--stdio", "--log-level", "warn"]);
+    let mut command = match std::env::var_os("GAZETTE_BENCH_SERVER_LOG") {
+        // The server's debug log (analysis and tagging timings) appended to a file.
+        Some(log) => {
+            let mut command = tokio::process::Command::new("sh");
+            command
+                .arg("-c")
+                .arg(r#"exec "$0" serve --stdio --log-level gazette_lsp=debug,warn 2>>"$1""#)
+                .arg(bench_binary())
+                .arg(log);
+            command
+        }
+        None => {
+            let mut command = tokio::process::Command::new(bench_binary());
+            command.args(["serve", "--stdio", "--log-level", "warn"]);
+            command
+        }
+    };
     let mut client = LspClient::spawn(command);
     let pid = client.child().and_then(|c| c.id()).unwrap();
     let started = Instant::now();

@@ -9,16 +9,17 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use gazette_core::config::Config;
 use gazette_core::config::PathRules;
 use gazette_core::text::TextRange;
-use gazette_core::workspace::Workspace;
+use gazette_core::workspace::{DocumentSummary, Workspace};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use crate::convert::{self, PositionEncoding};
+use crate::convert::{self, BoundaryPositions, PositionEncoding, TextView};
 use crate::entities;
 use crate::session::Session;
 use crate::settings::DiagnosticsMode;
@@ -32,8 +33,10 @@ const CLOSED_DOCUMENTS_PER_BATCH: usize = 256;
 pub struct Analyzed {
     /// The URI the document is reported under.
     pub uri: Uri,
-    /// The exact text the core analysed: every range below is relative to it.
-    pub text: Rope,
+    /// What the ranges below convert against: the exact text the core analysed (open
+    /// documents) or the positions of its paragraph boundaries (closed ones, whose text is not
+    /// kept; [`crate::session::Session::current_text`] reads it back).
+    pub view: TextView,
     /// The generation of the text (see [`crate::state::Document::generation`]).
     pub generation: u64,
     /// The editor's version of the text, when it is open.
@@ -67,6 +70,12 @@ pub struct Analysis {
     roots: Vec<PathBuf>,
     /// Document key → (corpus, core key).
     placement: HashMap<DocumentKey, (usize, String)>,
+    /// The document as the core last saw it, for every placed document: the text every range
+    /// of its findings is relative to.
+    fed: HashMap<DocumentKey, (Document, TextView)>,
+    /// Closed documents fed while indexing whose diagnostics are not computed yet (see
+    /// [`run_worker`]).
+    deferred: BTreeSet<DocumentKey>,
     next_result_id: u64,
 }
 
@@ -98,8 +107,66 @@ impl Analysis {
         self.corpora.iter().map(|c| c.workspace.heap_bytes()).sum()
     }
 
-    /// Feeds one document to its corpus; returns the document keys of the others affected.
-    fn set(&mut self, key: &str, document: &Document) -> Vec<DocumentKey> {
+    /// Summarises documents in parallel (rayon), each under its corpus's configuration: the
+    /// costly part of feeding them, and independent per document. Returns, for each document
+    /// still there, its summary and what its ranges convert against: the text of an open
+    /// document, the positions of the paragraph boundaries of a closed one (whose text is then
+    /// dropped). A closed document fed again without its text (a configuration change) is read
+    /// back with `read_back`.
+    fn summarize(
+        &self,
+        feeds: &[(DocumentKey, Option<Document>)],
+        encoding: PositionEncoding,
+        read_back: &(dyn Fn(&str, &Document) -> Option<Rope> + Sync),
+    ) -> Vec<Option<(DocumentSummary, TextView)>> {
+        use rayon::prelude::*;
+        feeds
+            .par_iter()
+            .map(|(key, document)| {
+                let document = document.as_ref()?;
+                if let Some(problem) = &document.problem {
+                    let positions = BoundaryPositions::new("", [0], encoding);
+                    return Some((
+                        DocumentSummary::unreadable(problem.clone()),
+                        TextView::Boundaries(Arc::new(positions)),
+                    ));
+                }
+                let rope = match &document.text {
+                    Some(text) => text.clone(),
+                    None => read_back(key, document)?,
+                };
+                let text = rope.to_string();
+                let corpus = document.corpus.min(self.corpora.len() - 1);
+                let config = self.corpora[corpus].workspace.config();
+                let summary = DocumentSummary::new(&text, config);
+                let view = if document.is_open() {
+                    TextView::Text(rope)
+                } else {
+                    let boundaries = summary.paragraphs().iter().flat_map(|paragraph| {
+                        [
+                            paragraph.range.start,
+                            paragraph.range.end,
+                            paragraph.lines.start,
+                            paragraph.lines.end,
+                        ]
+                    });
+                    let offsets = boundaries.chain([0, text.len() as u32]);
+                    TextView::Boundaries(Arc::new(BoundaryPositions::new(&text, offsets, encoding)))
+                };
+                Some((summary, view))
+            })
+            .collect()
+    }
+
+    /// Feeds one document (summarised by [`Analysis::summarize`]) to its corpus; returns the
+    /// document keys of the others affected.
+    fn set(
+        &mut self,
+        key: &str,
+        document: Document,
+        summary: DocumentSummary,
+        view: TextView,
+    ) -> Vec<DocumentKey> {
         let corpus = document.corpus.min(self.corpora.len() - 1);
         let core_key = self.core_key(corpus, key, &document.uri);
         let mut affected = Vec::new();
@@ -110,23 +177,26 @@ impl Analysis {
         }
         let target = &mut self.corpora[corpus];
         target.documents.insert(core_key.clone(), key.to_owned());
-        let core_affected = match &document.problem {
-            Some(problem) => target.workspace.set_unreadable(&core_key, problem.clone()),
-            None => target
-                .workspace
-                .set_document(&core_key, &document.text.to_string()),
-        };
+        let core_affected = target.workspace.set_summary(&core_key, summary);
         affected.extend(
             core_affected
                 .iter()
                 .filter_map(|core| target.documents.get(core).cloned()),
         );
         self.placement.insert(key.to_owned(), (corpus, core_key));
+        // The text lives in the view (open documents) or is dropped (closed ones).
+        let document = Document {
+            text: None,
+            ..document
+        };
+        self.fed.insert(key.to_owned(), (document, view));
         affected
     }
 
     /// Removes a document; returns the document keys of the others affected.
     fn remove(&mut self, key: &str) -> Vec<DocumentKey> {
+        self.fed.remove(key);
+        self.deferred.remove(key);
         let Some((corpus, core_key)) = self.placement.remove(key) else {
             return Vec::new();
         };
@@ -200,6 +270,7 @@ impl Analysis {
                 })
                 .collect();
             self.placement.clear();
+            self.deferred.clear();
             return Reconfigured::Refeed;
         }
         let mut refeed = false;
@@ -227,6 +298,8 @@ struct Batch {
     changes: Vec<(DocumentKey, Option<Document>)>,
     roots: Option<Vec<(PathBuf, Config)>>,
     encoding: PositionEncoding,
+    /// Compute and publish the diagnostics deferred while indexing.
+    flush: bool,
 }
 
 /// One document whose diagnostics should be sent.
@@ -241,6 +314,13 @@ struct Publication {
 }
 
 /// Runs until the session shuts down.
+///
+/// While an indexing run reads documents ([`Session::indexing_runs`]), closed documents are
+/// only fed to the core: their diagnostics (and those of the closed documents they affect) are
+/// deferred, because each batch would otherwise re-diagnose every indexed document sharing a
+/// paragraph with it, which is quadratic in the corpus. Open documents stay current
+/// throughout. Once indexing is over and nothing is dirty, one flush computes every deferred
+/// diagnostic (in parallel) and publishes them, open documents first.
 pub async fn run_worker(session: Arc<Session>) {
     loop {
         session.wake.notified().await;
@@ -252,12 +332,13 @@ pub async fn run_worker(session: Arc<Session>) {
             tokio::time::sleep(Duration::from_millis(debounce)).await;
         }
         loop {
-            let Some(batch) = take_batch(&session) else {
+            let Some(batch) = take_batch(&session).or_else(|| take_flush(&session)) else {
                 break;
             };
             let batch_keys: BTreeSet<DocumentKey> =
                 batch.changes.iter().map(|(key, _)| key.clone()).collect();
             let to_tag = documents_to_tag(&session, &batch);
+            let started = std::time::Instant::now();
             let worker_session = Arc::clone(&session);
             let publications =
                 match tokio::task::spawn_blocking(move || analyze(&worker_session, batch)).await {
@@ -267,7 +348,13 @@ pub async fn run_worker(session: Arc<Session>) {
                         Vec::new()
                     }
                 };
+            let count = publications.len();
             publish(&session, publications, &batch_keys).await;
+            tracing::debug!(
+                "worker: {count} publication(s) in {:.2} ms",
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            session.worker_busy.store(false, Ordering::SeqCst);
             // Announced after publishing, so that whoever waits for an epoch (pull requests, the
             // indexer's progress) sees the published state.
             session.epoch.send_modify(|epoch| *epoch += 1);
@@ -351,14 +438,53 @@ fn take_batch(session: &Session) -> Option<Batch> {
     let mut changes = Vec::with_capacity(keys.len());
     for key in keys {
         state.dirty.remove(&key);
-        let document = state.documents.get(&key).cloned();
+        let document = state.documents.get_mut(&key).map(|document| {
+            let taken = document.clone();
+            // A closed document's text goes to the analysis, which keeps only the positions
+            // of its paragraph boundaries: the state remembers its stamp and reads it back.
+            if !document.is_open() {
+                document.text = None;
+            }
+            taken
+        });
         changes.push((key, document));
     }
+    // Under the state lock, so that [`Session::analysis_settled`] never sees the work neither
+    // dirty nor busy.
+    session.worker_busy.store(true, Ordering::SeqCst);
     Some(Batch {
         changes,
         roots,
         encoding: state.encoding,
+        flush: false,
     })
+}
+
+/// The flush of deferred diagnostics, once no indexing run is reading documents any more (the
+/// caller has found nothing dirty).
+fn take_flush(session: &Session) -> Option<Batch> {
+    let state = session.state();
+    if session.indexing_runs.load(Ordering::SeqCst) > 0
+        || session.deferred_documents.load(Ordering::SeqCst) == 0
+    {
+        return None;
+    }
+    session.worker_busy.store(true, Ordering::SeqCst);
+    Some(Batch {
+        changes: Vec::new(),
+        roots: None,
+        encoding: state.encoding,
+        flush: true,
+    })
+}
+
+/// A document's diagnostics, computed by [`analyze`] before result ids are assigned.
+struct Computed {
+    key: DocumentKey,
+    document: Document,
+    view: TextView,
+    diagnostics: Vec<gazette_core::diagnostic::Diagnostic>,
+    lsp_diagnostics: Vec<lsp::Diagnostic>,
 }
 
 /// Feeds a batch to the core and converts the findings of every document it may have changed.
@@ -368,142 +494,173 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
     if analysis.corpora.is_empty() && batch.roots.is_none() {
         analysis.configure(Vec::new());
     }
+    let started = std::time::Instant::now();
+    let deferring =
+        session.indexing_runs.load(Ordering::SeqCst) > 0 || !analysis.deferred.is_empty();
     let mut touched: BTreeSet<DocumentKey> = BTreeSet::new();
-    // Documents whose text is unchanged but must be fed again (new corpora or summaries).
-    let mut refeed: Vec<(DocumentKey, Document)> = Vec::new();
+    // Documents to feed, in order: those whose text is unchanged but must be fed again (new
+    // corpora or summaries), then the batch.
+    let mut feeds: Vec<(DocumentKey, Option<Document>)> = Vec::new();
     if let Some(roots) = batch.roots {
         let previous: Vec<DocumentKey> = analysis.placement.keys().cloned().collect();
+        let previous_fed = std::mem::take(&mut analysis.fed);
         match analysis.configure(roots) {
             Reconfigured::Refeed => {
                 // Feed the text the core last saw; newer text is in this or a later batch.
-                let results = session.results();
                 let state = session.state();
                 for key in previous {
-                    if let (Some(analyzed), Some(document)) =
-                        (results.get(&key), state.documents.get(&key))
+                    if let (Some((fed, view)), Some(document)) =
+                        (previous_fed.get(&key), state.documents.get(&key))
                     {
-                        refeed.push((
-                            key,
-                            Document {
-                                uri: analyzed.uri.clone(),
-                                text: analyzed.text.clone(),
-                                version: analyzed.version,
-                                generation: analyzed.generation,
-                                corpus: document.corpus,
-                                problem: analyzed.problem.clone(),
-                            },
-                        ));
+                        let mut fed = fed.clone();
+                        fed.corpus = document.corpus;
+                        fed.text = view.text().cloned();
+                        feeds.push((key, Some(fed)));
                     }
                 }
             }
-            Reconfigured::Recheck => touched.extend(previous),
+            Reconfigured::Recheck => {
+                analysis.fed = previous_fed;
+                touched.extend(previous);
+            }
         }
     }
-    let mut fresh: HashMap<DocumentKey, Document> = HashMap::new();
-    for (key, document) in refeed {
-        touched.extend(analysis.set(&key, &document));
-        touched.insert(key.clone());
-        fresh.insert(key, document);
-    }
-    let mut removed: Vec<DocumentKey> = Vec::new();
-    for (key, document) in batch.changes {
-        match document {
-            Some(document) => {
-                touched.extend(analysis.set(&key, &document));
-                touched.insert(key.clone());
-                fresh.insert(key, document);
+    feeds.extend(batch.changes);
+    let fed = feeds.len();
+    let read_back = |key: &str, document: &Document| session.text_of(key, document);
+    let summaries = analysis.summarize(&feeds, batch.encoding, &read_back);
+    for ((key, document), summary) in feeds.into_iter().zip(summaries) {
+        match (document, summary) {
+            (Some(document), Some((summary, view))) => {
+                touched.extend(analysis.set(&key, document, summary, view));
+                touched.insert(key);
             }
-            None => {
+            _ => {
                 touched.extend(analysis.remove(&key));
-                removed.push(key);
+                touched.insert(key);
             }
         }
     }
-
-    // Convert under a read lock, then swap the results in under a short write lock.
-    let mut updates: Vec<(DocumentKey, Arc<Analyzed>)> = Vec::new();
-    let mut publications = Vec::new();
-    {
-        let results = session.results();
-        let text_of = |key: &str| -> Option<(Uri, Rope)> {
-            if let Some(document) = fresh.get(key) {
-                return Some((document.uri.clone(), document.text.clone()));
-            }
-            results
-                .get(key)
-                .map(|analyzed| (analyzed.uri.clone(), analyzed.text.clone()))
-        };
-        for key in &touched {
-            if !analysis.placement.contains_key(key) {
-                continue;
-            }
-            let (uri, text, generation, version, problem) = match fresh.get(key) {
-                Some(document) => (
-                    document.uri.clone(),
-                    document.text.clone(),
-                    document.generation,
-                    document.version,
-                    document.problem.clone(),
-                ),
-                None => match results.get(key) {
-                    Some(previous) => (
-                        previous.uri.clone(),
-                        previous.text.clone(),
-                        previous.generation,
-                        previous.version,
-                        previous.problem.clone(),
-                    ),
-                    None => continue,
-                },
-            };
-            let mut diagnostics = analysis.diagnostics(key);
-            // Curators' decisions whose text is gone are findings too (GZ901).
-            diagnostics.extend(crate::review::orphan_diagnostics(&uri, &text));
-            let lsp_diagnostics: Vec<lsp::Diagnostic> = diagnostics
-                .iter()
-                .map(|diagnostic| {
-                    convert::diagnostic_to_lsp(diagnostic, &text, batch.encoding, &text_of)
-                })
-                .collect();
-            let previous = results.get(key);
-            let previously_empty = previous.is_none_or(|p| p.lsp_diagnostics.is_empty());
-            let changed = previous.is_none_or(|p| p.lsp_diagnostics != lsp_diagnostics);
-            let result_id = match previous {
-                Some(previous) if !changed => previous.result_id,
-                _ => {
-                    analysis.next_result_id += 1;
-                    analysis.next_result_id
-                }
-            };
-            publications.push(Publication {
-                key: key.clone(),
-                uri: uri.clone(),
-                version,
-                generation,
-                diagnostics: lsp_diagnostics.clone(),
-                changed,
-                previously_empty,
+    if batch.flush {
+        touched.extend(std::mem::take(&mut analysis.deferred));
+    } else if deferring {
+        // Closed documents wait for the flush; open ones are diagnosed now.
+        let state = session.state();
+        let (open, closed): (BTreeSet<DocumentKey>, BTreeSet<DocumentKey>) =
+            std::mem::take(&mut touched).into_iter().partition(|key| {
+                state
+                    .documents
+                    .get(key)
+                    .is_none_or(|document| document.is_open())
             });
-            updates.push((
-                key.clone(),
-                Arc::new(Analyzed {
-                    uri,
-                    text,
-                    generation,
-                    version,
-                    problem,
+        touched = open;
+        analysis.deferred.extend(
+            closed
+                .into_iter()
+                .filter(|key| analysis.fed.contains_key(key)),
+        );
+    }
+    session
+        .deferred_documents
+        .store(analysis.deferred.len(), Ordering::SeqCst);
+    let fed_in = started.elapsed();
+
+    // Compute in parallel under a read lock, then swap the results in under a short write lock.
+    let computed: Vec<Computed> = {
+        use rayon::prelude::*;
+        let analysis = &*analysis;
+        let text_of = |key: &str| -> Option<(Uri, TextView)> {
+            analysis
+                .fed
+                .get(key)
+                .map(|(document, view)| (document.uri.clone(), view.clone()))
+        };
+        let touched: Vec<&DocumentKey> = touched.iter().collect();
+        touched
+            .par_iter()
+            .filter_map(|key| {
+                let (document, view) = analysis.fed.get(key.as_str())?;
+                let mut diagnostics = analysis.diagnostics(key);
+                let mut view = view.clone();
+                // Curators' decisions whose text is gone are findings too (GZ901). Their ranges
+                // are anywhere in the text, so a closed document that has some converts them
+                // against its text, read back.
+                let orphans = crate::review::orphan_diagnostics(&document.uri, || {
+                    let text = match &view {
+                        TextView::Text(rope) => rope.clone(),
+                        TextView::Boundaries(_) => session.text_of(key, document)?,
+                    };
+                    view = TextView::Text(text.clone());
+                    Some(text.to_string())
+                });
+                diagnostics.extend(orphans);
+                let lsp_diagnostics: Vec<lsp::Diagnostic> = diagnostics
+                    .iter()
+                    .map(|diagnostic| {
+                        convert::diagnostic_to_lsp(diagnostic, &view, batch.encoding, &text_of)
+                    })
+                    .collect();
+                Some(Computed {
+                    key: (*key).clone(),
+                    document: document.clone(),
+                    view,
                     diagnostics,
                     lsp_diagnostics,
-                    result_id,
-                }),
-            ));
-        }
-    }
+                })
+            })
+            .collect()
+    };
+    let mut publications = Vec::with_capacity(computed.len());
     let mut results = session.results_mut();
-    for key in removed {
-        if let Some(previous) = results.remove(&key) {
+    for computed in computed {
+        let Computed {
+            key,
+            document,
+            view,
+            diagnostics,
+            lsp_diagnostics,
+        } = computed;
+        let previous = results.get(&key);
+        let previously_empty = previous.is_none_or(|p| p.lsp_diagnostics.is_empty());
+        let changed = previous.is_none_or(|p| p.lsp_diagnostics != lsp_diagnostics);
+        let result_id = match previous {
+            Some(previous) if !changed => previous.result_id,
+            _ => {
+                analysis.next_result_id += 1;
+                analysis.next_result_id
+            }
+        };
+        publications.push(Publication {
+            key: key.clone(),
+            uri: document.uri.clone(),
+            version: document.version,
+            generation: document.generation,
+            diagnostics: lsp_diagnostics.clone(),
+            changed,
+            previously_empty,
+        });
+        results.insert(
+            key,
+            Arc::new(Analyzed {
+                uri: document.uri,
+                view,
+                generation: document.generation,
+                version: document.version,
+                problem: document.problem,
+                diagnostics,
+                lsp_diagnostics,
+                result_id,
+            }),
+        );
+    }
+    // Documents that left the corpus: their diagnostics are cleared.
+    for key in &touched {
+        if analysis.placement.contains_key(key) {
+            continue;
+        }
+        if let Some(previous) = results.remove(key) {
             publications.push(Publication {
-                key,
+                key: key.clone(),
                 uri: previous.uri.clone(),
                 version: None,
                 generation: 0,
@@ -513,9 +670,19 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
             });
         }
     }
-    for (key, analyzed) in updates {
-        results.insert(key, analyzed);
-    }
+    // Open documents first: the editor shows those.
+    publications.sort_by_key(|publication| publication.version.is_none());
+    tracing::debug!(
+        "analysis: fed {fed} document(s) in {:.2} ms, diagnosed {} in {:.2} ms{}",
+        fed_in.as_secs_f64() * 1e3,
+        publications.len(),
+        (started.elapsed() - fed_in).as_secs_f64() * 1e3,
+        if batch.flush {
+            " (deferred diagnostics)"
+        } else {
+            ""
+        },
+    );
     publications
 }
 
