@@ -28,6 +28,20 @@ use crate::state::{Document, DocumentKey};
 /// At most this many closed documents are analysed per batch.
 const CLOSED_DOCUMENTS_PER_BATCH: usize = 256;
 
+/// Below this many documents, work is done on the worker's own thread: a keystroke's document
+/// must not queue behind tagging jobs on rayon's pool.
+const PARALLEL_MIN: usize = 16;
+
+/// `items.iter().map(f)`, on rayon's pool when there are enough items to be worth it.
+fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    if items.len() < PARALLEL_MIN {
+        items.iter().map(f).collect()
+    } else {
+        items.par_iter().map(f).collect()
+    }
+}
+
 /// The analysis of one document, as of one generation of its text.
 #[derive(Debug)]
 pub struct Analyzed {
@@ -119,43 +133,39 @@ impl Analysis {
         encoding: PositionEncoding,
         read_back: &(dyn Fn(&str, &Document) -> Option<Rope> + Sync),
     ) -> Vec<Option<(DocumentSummary, TextView)>> {
-        use rayon::prelude::*;
-        feeds
-            .par_iter()
-            .map(|(key, document)| {
-                let document = document.as_ref()?;
-                if let Some(problem) = &document.problem {
-                    let positions = BoundaryPositions::new("", [0], encoding);
-                    return Some((
-                        DocumentSummary::unreadable(problem.clone()),
-                        TextView::Boundaries(Arc::new(positions)),
-                    ));
-                }
-                let rope = match &document.text {
-                    Some(text) => text.clone(),
-                    None => read_back(key, document)?,
-                };
-                let text = rope.to_string();
-                let corpus = document.corpus.min(self.corpora.len() - 1);
-                let config = self.corpora[corpus].workspace.config();
-                let summary = DocumentSummary::new(&text, config);
-                let view = if document.is_open() {
-                    TextView::Text(rope)
-                } else {
-                    let boundaries = summary.paragraphs().iter().flat_map(|paragraph| {
-                        [
-                            paragraph.range.start,
-                            paragraph.range.end,
-                            paragraph.lines.start,
-                            paragraph.lines.end,
-                        ]
-                    });
-                    let offsets = boundaries.chain([0, text.len() as u32]);
-                    TextView::Boundaries(Arc::new(BoundaryPositions::new(&text, offsets, encoding)))
-                };
-                Some((summary, view))
-            })
-            .collect()
+        map_in_parallel(feeds, |(key, document)| {
+            let document = document.as_ref()?;
+            if let Some(problem) = &document.problem {
+                let positions = BoundaryPositions::new("", [0], encoding);
+                return Some((
+                    DocumentSummary::unreadable(problem.clone()),
+                    TextView::Boundaries(Arc::new(positions)),
+                ));
+            }
+            let rope = match &document.text {
+                Some(text) => text.clone(),
+                None => read_back(key, document)?,
+            };
+            let text = rope.to_string();
+            let corpus = document.corpus.min(self.corpora.len() - 1);
+            let config = self.corpora[corpus].workspace.config();
+            let summary = DocumentSummary::new(&text, config);
+            let view = if document.is_open() {
+                TextView::Text(rope)
+            } else {
+                let boundaries = summary.paragraphs().iter().flat_map(|paragraph| {
+                    [
+                        paragraph.range.start,
+                        paragraph.range.end,
+                        paragraph.lines.start,
+                        paragraph.lines.end,
+                    ]
+                });
+                let offsets = boundaries.chain([0, text.len() as u32]);
+                TextView::Boundaries(Arc::new(BoundaryPositions::new(&text, offsets, encoding)))
+            };
+            Some((summary, view))
+        })
     }
 
     /// Feeds one document (summarised by [`Analysis::summarize`]) to its corpus; returns the
@@ -567,7 +577,6 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
 
     // Compute in parallel under a read lock, then swap the results in under a short write lock.
     let computed: Vec<Computed> = {
-        use rayon::prelude::*;
         let analysis = &*analysis;
         let text_of = |key: &str| -> Option<(Uri, TextView)> {
             analysis
@@ -576,39 +585,39 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
                 .map(|(document, view)| (document.uri.clone(), view.clone()))
         };
         let touched: Vec<&DocumentKey> = touched.iter().collect();
-        touched
-            .par_iter()
-            .filter_map(|key| {
-                let (document, view) = analysis.fed.get(key.as_str())?;
-                let mut diagnostics = analysis.diagnostics(key);
-                let mut view = view.clone();
-                // Curators' decisions whose text is gone are findings too (GZ901). Their ranges
-                // are anywhere in the text, so a closed document that has some converts them
-                // against its text, read back.
-                let orphans = crate::review::orphan_diagnostics(&document.uri, || {
-                    let text = match &view {
-                        TextView::Text(rope) => rope.clone(),
-                        TextView::Boundaries(_) => session.text_of(key, document)?,
-                    };
-                    view = TextView::Text(text.clone());
-                    Some(text.to_string())
-                });
-                diagnostics.extend(orphans);
-                let lsp_diagnostics: Vec<lsp::Diagnostic> = diagnostics
-                    .iter()
-                    .map(|diagnostic| {
-                        convert::diagnostic_to_lsp(diagnostic, &view, batch.encoding, &text_of)
-                    })
-                    .collect();
-                Some(Computed {
-                    key: (*key).clone(),
-                    document: document.clone(),
-                    view,
-                    diagnostics,
-                    lsp_diagnostics,
+        map_in_parallel(&touched, |key| {
+            let (document, view) = analysis.fed.get(key.as_str())?;
+            let mut diagnostics = analysis.diagnostics(key);
+            let mut view = view.clone();
+            // Curators' decisions whose text is gone are findings too (GZ901). Their ranges
+            // are anywhere in the text, so a closed document that has some converts them
+            // against its text, read back.
+            let orphans = crate::review::orphan_diagnostics(&document.uri, || {
+                let text = match &view {
+                    TextView::Text(rope) => rope.clone(),
+                    TextView::Boundaries(_) => session.text_of(key, document)?,
+                };
+                view = TextView::Text(text.clone());
+                Some(text.to_string())
+            });
+            diagnostics.extend(orphans);
+            let lsp_diagnostics: Vec<lsp::Diagnostic> = diagnostics
+                .iter()
+                .map(|diagnostic| {
+                    convert::diagnostic_to_lsp(diagnostic, &view, batch.encoding, &text_of)
                 })
+                .collect();
+            Some(Computed {
+                key: (*key).clone(),
+                document: document.clone(),
+                view,
+                diagnostics,
+                lsp_diagnostics,
             })
-            .collect()
+        })
+        .into_iter()
+        .flatten()
+        .collect()
     };
     let mut publications = Vec::with_capacity(computed.len());
     let mut results = session.results_mut();
