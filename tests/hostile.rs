@@ -235,6 +235,54 @@ fn one_paragraph_in_5000_documents_reports_a_capped_count() {
 }
 
 #[test]
+fn one_paragraph_in_100000_documents_is_one_group_built_in_linear_time() {
+    use gazette_core::config::Config;
+    use gazette_core::workspace::{DocumentSummary, Workspace};
+    // Through the core, as `gazette check` drives it (the command itself is covered on 5,000
+    // files above: 100,000 files would spend the test's time in the file system). Default
+    // configuration: the boilerplate (9 words) also goes through the near-duplicate index,
+    // whose band tables used to walk every document under a shared key on each insert.
+    let config = Config::default();
+    let boilerplate =
+        "Copyright Example News Agency, all rights reserved, reproduction prohibited.";
+    // Identical documents (the first line is too short to count), so one summary serves all.
+    let summary = DocumentSummary::new(&format!("Dateline.\n{boilerplate}\n"), &config);
+    let summaries: Vec<(String, DocumentSummary)> = (0..100_000u32)
+        .map(|n| (format!("d/{n:06}.txt"), summary.clone()))
+        .collect();
+    let started = Instant::now();
+    let mut workspace = Workspace::new(config);
+    workspace.extend(summaries);
+    let mut findings = 0;
+    for key in workspace.keys() {
+        for diagnostic in workspace.diagnostics(&key) {
+            assert_eq!(diagnostic.code, "GZ002", "{diagnostic:?}");
+            assert_eq!(
+                diagnostic.message,
+                "paragraph repeats line 2 of d/000000.txt and 99998 other documents"
+            );
+            // The ten first copies in corpus order, this document left out.
+            let related: Vec<&str> = diagnostic.related.iter().map(|r| &r.document[..]).collect();
+            let expected: Vec<String> = (0..11u32)
+                .map(|n| format!("d/{n:06}.txt"))
+                .filter(|other| *other != key)
+                .take(10)
+                .collect();
+            assert_eq!(related, expected, "{key}");
+            findings += 1;
+        }
+    }
+    assert_eq!(findings, 99_999);
+    // Quadratic work (5·10⁹ steps) took minutes here; linear work takes seconds even in a
+    // debug build. A generous bound: this is a hang detector, not a benchmark.
+    assert!(
+        started.elapsed() < Duration::from_secs(120),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn hundred_thousand_tiny_files() {
     let dir = TempDir::new();
     for n in 0..100_000u32 {
