@@ -585,3 +585,54 @@ fn annotation_files_from_a_future_version_are_reported_and_left_alone() {
         assert_eq!(dir.read(".gazette/annotations/a.txt.json"), future);
     }
 }
+
+#[test]
+fn a_gazette_directory_linked_out_of_the_corpus_is_never_written_through() {
+    let dir = TempDir::new();
+    let elsewhere = TempDir::new();
+    dir.write("gazette.toml", "");
+    dir.write("a.txt", "Đà Nẵng and Daegu.\n");
+    dir.write(
+        "in/annotations.jsonl",
+        "{\"doc\":\"a.txt\",\"spans\":[{\"start\":0,\"end\":10,\"label\":\"LOC\"}]}\n",
+    );
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(".gazette")).unwrap();
+    let run = gazette(
+        dir.path(),
+        &[
+            "import",
+            "in/annotations.jsonl",
+            "--format",
+            "jsonl",
+            "--corpus",
+            ".",
+        ],
+    );
+    assert_eq!(run.code, Some(2), "{}", run.describe());
+    assert!(
+        run.stderr.contains("is a symbolic link"),
+        "{}",
+        run.describe()
+    );
+    let written: Vec<_> = walk_files(elsewhere.path());
+    assert!(
+        written.is_empty(),
+        "written outside the corpus: {written:?}"
+    );
+}
+
+fn walk_files(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(directory) = pending.pop() {
+        for entry in std::fs::read_dir(&directory).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
