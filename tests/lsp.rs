@@ -841,6 +841,55 @@ async fn editing_one_document_updates_another_without_touching_it() {
 }
 
 #[tokio::test]
+async fn an_edit_that_makes_a_near_duplicate_flags_the_other_document() {
+    // B (closed, later in corpus order) only gets a finding when A's edited paragraph becomes
+    // similar to B's: the server must find B among the documents the edit affects.
+    let dir = scratch_dir("near");
+    let a = dir.join("a.txt");
+    let b = dir.join("b.txt");
+    let unrelated = "Hue keeps its old citadel walls and the royal tombs along the river.";
+    let a_text = format!("Intro of A about Daegu.\n\n{unrelated}\n");
+    std::fs::write(&a, &a_text).unwrap();
+    std::fs::write(&b, format!("Intro of B about Hue.\n\n{PARAGRAPH}\n")).unwrap();
+    let client = start(&["utf-8"], &[&dir], json!({"debounceMs": 0})).await;
+    client.wait_for_indexing().await;
+    let (a_uri, b_uri) = (file_uri(&a), file_uri(&b));
+    client.open(&a_uri, 1, &a_text);
+    let marker = client.notification_count();
+    let start = a_text.find(unrelated).unwrap();
+    let near = PARAGRAPH.replace("120", "121");
+    client.change(
+        &a_uri,
+        2,
+        range_of(&a_text, start, start + unrelated.len(), "utf-8"),
+        &near,
+    );
+    let flagged = client
+        .diagnostics_after(marker, &b_uri, |d| !d.is_empty())
+        .await;
+    assert_eq!(flagged[0]["code"], "GZ003", "{flagged:#?}");
+    assert_eq!(
+        flagged[0]["relatedInformation"][0]["location"]["uri"],
+        a_uri.as_str()
+    );
+    // And back: B's finding goes away.
+    let marker = client.notification_count();
+    let edited = a_text.replacen(unrelated, &near, 1);
+    client.change(
+        &a_uri,
+        3,
+        range_of(&edited, start, start + near.len(), "utf-8"),
+        unrelated,
+    );
+    let cleared = client
+        .diagnostics_after(marker, &b_uri, |d| d.is_empty())
+        .await;
+    assert!(cleared.is_empty());
+    client.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn in_document_duplicates_are_fixed_by_code_actions() {
     for encoding in ["utf-8", "utf-16"] {
         let client = start(&[encoding], &[], json!({"debounceMs": 0})).await;

@@ -6,7 +6,8 @@
 //! applied to the state. Open documents are taken first and closed ones in bounded batches, so
 //! that indexing a large corpus never keeps a keystroke waiting for more than one batch.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use gazette_core::config::Config;
 use gazette_core::config::PathRules;
+use gazette_core::minhash;
 use gazette_core::text::TextRange;
 use gazette_core::workspace::{DocumentSummary, Workspace};
 use ropey::Rope;
@@ -27,6 +29,50 @@ use crate::state::{Document, DocumentKey};
 
 /// At most this many closed documents are analysed per batch.
 const CLOSED_DOCUMENTS_PER_BATCH: usize = 256;
+
+/// True when one of `diagnostics` points into document `key` (a related location or an edit).
+fn relates_to(diagnostics: &[gazette_core::diagnostic::Diagnostic], key: &str) -> bool {
+    diagnostics.iter().any(|diagnostic| {
+        diagnostic
+            .related
+            .iter()
+            .any(|related| related.document == key)
+            || diagnostic
+                .fix
+                .iter()
+                .flat_map(|fix| &fix.edits)
+                .any(|edit| edit.document == key)
+    })
+}
+
+/// A band's rows and the band's number, packed into one key.
+fn band_rows_key(signature: &minhash::Signature, band: usize) -> u64 {
+    let rows = minhash::band_rows(signature, band);
+    let packed = rows
+        .iter()
+        .fold(0u64, |key, &row| (key << 16) | u64::from(row));
+    // Rows are 4 × 16 bits; the band goes in through a multiplication, which keeps keys
+    // distinct enough for a hash map whose hasher is the identity.
+    packed ^ (band as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Band keys are already well mixed: hash them as they are.
+#[derive(Default)]
+struct RowsHasher(u64);
+
+impl std::hash::Hasher for RowsHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
 
 /// Below this many documents, work is done on the worker's own thread: a keystroke's document
 /// must not queue behind tagging jobs on rayon's pool.
@@ -201,6 +247,107 @@ impl Analysis {
         };
         self.fed.insert(key.to_owned(), (document, view));
         affected
+    }
+
+    /// The fingerprints of a document's paragraphs (with words), as the core has them now.
+    fn fingerprints_of(&self, key: &str) -> HashSet<u64> {
+        self.placement
+            .get(key)
+            .and_then(|(corpus, core_key)| self.corpora[*corpus].workspace.summary(core_key))
+            .map(|summary| {
+                summary
+                    .paragraphs()
+                    .iter()
+                    .filter(|paragraph| paragraph.words > 0)
+                    .map(|paragraph| paragraph.fingerprint.0)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Of the documents the core says a change of `key` may affect (every document sharing a
+    /// fingerprint or an LSH band with it, before or after), those whose findings can really
+    /// change: documents with a finding about `key` before the change (`was_related`), and
+    /// documents with a paragraph that is a copy of a paragraph of `key` (before or after: the
+    /// fingerprints `before` and the current ones) or similar enough to one of its current
+    /// paragraphs to be a near duplicate. In a corpus with a small vocabulary most documents
+    /// share some LSH band with a long document; without this, each keystroke in it re-checked
+    /// hundreds of documents whose findings could not change.
+    fn really_affected(
+        &self,
+        key: &str,
+        before: &HashSet<u64>,
+        candidates: Vec<DocumentKey>,
+        was_related: &dyn Fn(&str) -> bool,
+    ) -> Vec<DocumentKey> {
+        let Some((corpus, core_key)) = self.placement.get(key) else {
+            return candidates;
+        };
+        let workspace = &self.corpora[*corpus].workspace;
+        let Some(summary) = workspace.summary(core_key) else {
+            return candidates;
+        };
+        let near = &workspace.config().rules.near_duplicate;
+        let mut fingerprints = before.clone();
+        // (band, rows) → paragraphs of `key` with those rows in that band.
+        let mut bands: HashMap<u64, Vec<usize>, BuildHasherDefault<RowsHasher>> =
+            HashMap::default();
+        for (index, paragraph) in summary.paragraphs().iter().enumerate() {
+            if paragraph.words == 0 {
+                continue;
+            }
+            fingerprints.insert(paragraph.fingerprint.0);
+            if paragraph.words < near.min_words {
+                continue;
+            }
+            if let Some(signature) = summary.signature(index) {
+                for band in 0..minhash::BANDS {
+                    bands
+                        .entry(band_rows_key(signature, band))
+                        .or_default()
+                        .push(index);
+                }
+            }
+        }
+        let similar = |signature: &minhash::Signature| {
+            (0..minhash::BANDS).any(|band| {
+                bands
+                    .get(&band_rows_key(signature, band))
+                    .is_some_and(|paragraphs| {
+                        paragraphs.iter().any(|&index| {
+                            summary.signature(index).is_some_and(|own| {
+                                minhash::similarity(signature, own) >= near.threshold
+                            })
+                        })
+                    })
+            })
+        };
+        candidates
+            .into_iter()
+            .filter(|other| {
+                if was_related(other) {
+                    return true;
+                }
+                let Some(other_summary) = self
+                    .placement
+                    .get(other.as_str())
+                    .filter(|(other_corpus, _)| other_corpus == corpus)
+                    .and_then(|(_, other_core)| workspace.summary(other_core))
+                else {
+                    return true;
+                };
+                other_summary
+                    .paragraphs()
+                    .iter()
+                    .enumerate()
+                    .any(|(index, paragraph)| {
+                        paragraph.words > 0
+                            && (fingerprints.contains(&paragraph.fingerprint.0)
+                                || (paragraph.words >= near.min_words
+                                    && other_summary.signature(index).is_some_and(similar)))
+                    })
+            })
+            .collect()
     }
 
     /// Removes a document; returns the document keys of the others affected.
@@ -542,7 +689,22 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
     for ((key, document), summary) in feeds.into_iter().zip(summaries) {
         match (document, summary) {
             (Some(document), Some((summary, view))) => {
-                touched.extend(analysis.set(&key, document, summary, view));
+                // While deferring, closed neighbours wait for the flush anyway: no need to sort
+                // out which of them really changed.
+                let before = (!deferring).then(|| analysis.fingerprints_of(&key));
+                let affected = analysis.set(&key, document, summary, view);
+                touched.extend(match before {
+                    Some(before) => {
+                        let results = session.results();
+                        let was_related = |other: &str| {
+                            results
+                                .get(other)
+                                .is_some_and(|analyzed| relates_to(&analyzed.diagnostics, &key))
+                        };
+                        analysis.really_affected(&key, &before, affected, &was_related)
+                    }
+                    None => affected,
+                });
                 touched.insert(key);
             }
             _ => {

@@ -166,6 +166,9 @@ pub fn queue(session: &Session, to_tag: Vec<ToTag>) {
         pending.insert(item.0.clone(), item);
     }
     drop(pending);
+    session
+        .tag_requests
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     session.tag_wake.notify_one();
 }
 
@@ -176,6 +179,7 @@ pub async fn run_tagger(session: Arc<Session>) {
         if session.is_shut_down() {
             return;
         }
+        wait_for_a_pause(&session).await;
         loop {
             let batch: Vec<ToTag> = std::mem::take(
                 &mut *session
@@ -198,6 +202,31 @@ pub async fn run_tagger(session: Arc<Session>) {
             if session.is_shut_down() {
                 return;
             }
+        }
+    }
+}
+
+/// How long the document must stay unchanged before the tagger starts.
+const TAGGING_QUIET: Duration = Duration::from_millis(60);
+
+/// The longest the tagger waits for a pause while the user keeps typing.
+const TAGGING_MAX_DELAY: Duration = Duration::from_millis(1000);
+
+/// Waits until nothing was handed to the tagger for [`TAGGING_QUIET`] (at most
+/// [`TAGGING_MAX_DELAY`]). Tagging a long document costs several times its duplicate analysis:
+/// run on every keystroke, it competed with the next keystroke's diagnostics for the CPU. Tokens
+/// and hints wait a little longer instead; requests that need tags wait for them anyway.
+async fn wait_for_a_pause(session: &Session) {
+    use std::sync::atomic::Ordering;
+    let deadline = tokio::time::Instant::now() + TAGGING_MAX_DELAY;
+    loop {
+        let requests = session.tag_requests.load(Ordering::SeqCst);
+        tokio::time::sleep(TAGGING_QUIET).await;
+        if session.tag_requests.load(Ordering::SeqCst) == requests
+            || tokio::time::Instant::now() >= deadline
+            || session.is_shut_down()
+        {
+            return;
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct Session {
     pub(crate) pending_tags: Mutex<HashMap<DocumentKey, crate::entities::ToTag>>,
     /// Wakes the tagger when `pending_tags` is not empty.
     pub(crate) tag_wake: Notify,
+    /// Counts hand-overs to the tagger, so that it can wait for a pause in typing.
+    pub(crate) tag_requests: std::sync::atomic::AtomicU64,
     /// Held while documents are tagged on demand (see [`crate::entities::tag_on_demand`]).
     pub(crate) on_demand_tagging: tokio::sync::Mutex<()>,
     /// Wakes the analysis worker when documents become dirty.
@@ -69,6 +71,7 @@ impl Session {
             semantic_tokens: Mutex::new(HashMap::new()),
             pending_tags: Mutex::new(HashMap::new()),
             tag_wake: Notify::new(),
+            tag_requests: std::sync::atomic::AtomicU64::new(0),
             on_demand_tagging: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             epoch: watch::channel(0).0,
