@@ -249,6 +249,48 @@ impl Analysis {
         affected
     }
 
+    /// Feeds closed documents while indexing, without asking the core who they affect (the
+    /// batch path of `gazette check`: band by band, no neighbour lists): their diagnostics and
+    /// their neighbours' wait for the flush. Returns the documents it could not take this way
+    /// (moving to another corpus), to [`Analysis::set`] one by one.
+    fn set_deferred(
+        &mut self,
+        items: Vec<(DocumentKey, Document, DocumentSummary, TextView)>,
+    ) -> Vec<(DocumentKey, Document, DocumentSummary, TextView)> {
+        let mut by_corpus: Vec<Vec<(String, DocumentSummary)>> =
+            (0..self.corpora.len()).map(|_| Vec::new()).collect();
+        let mut left = Vec::new();
+        for (key, document, summary, view) in items {
+            let corpus = document.corpus.min(self.corpora.len() - 1);
+            let core_key = self.core_key(corpus, &key, &document.uri);
+            if self
+                .placement
+                .get(&key)
+                .is_some_and(|placed| *placed != (corpus, core_key.clone()))
+            {
+                left.push((key, document, summary, view));
+                continue;
+            }
+            self.corpora[corpus]
+                .documents
+                .insert(core_key.clone(), key.clone());
+            by_corpus[corpus].push((core_key.clone(), summary));
+            self.placement.insert(key.clone(), (corpus, core_key));
+            let document = Document {
+                text: None,
+                ..document
+            };
+            self.deferred.insert(key.clone());
+            self.fed.insert(key, (document, view));
+        }
+        for (corpus, documents) in by_corpus.into_iter().enumerate() {
+            if !documents.is_empty() {
+                self.corpora[corpus].workspace.extend(documents);
+            }
+        }
+        left
+    }
+
     /// The fingerprints of a document's paragraphs (with words), as the core has them now.
     fn fingerprints_of(&self, key: &str) -> HashSet<u64> {
         self.placement
@@ -686,8 +728,14 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
     let fed = feeds.len();
     let read_back = |key: &str, document: &Document| session.text_of(key, document);
     let summaries = analysis.summarize(&feeds, batch.encoding, &read_back);
+    let mut bulk = Vec::new();
     for ((key, document), summary) in feeds.into_iter().zip(summaries) {
         match (document, summary) {
+            (Some(document), Some((summary, view)))
+                if deferring && !batch.flush && !document.is_open() =>
+            {
+                bulk.push((key, document, summary, view));
+            }
             (Some(document), Some((summary, view))) => {
                 // While deferring, closed neighbours wait for the flush anyway: no need to sort
                 // out which of them really changed.
@@ -713,8 +761,21 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
             }
         }
     }
+    for (key, document, summary, view) in analysis.set_deferred(bulk) {
+        touched.extend(analysis.set(&key, document, summary, view));
+        touched.insert(key);
+    }
     if batch.flush {
         touched.extend(std::mem::take(&mut analysis.deferred));
+        // Documents fed in bulk did not say whom they affect: open documents are checked again
+        // too (closed ones were all deferred).
+        touched.extend(
+            analysis
+                .fed
+                .iter()
+                .filter(|(_, (document, _))| document.is_open())
+                .map(|(key, _)| key.clone()),
+        );
     } else if deferring {
         // Closed documents wait for the flush; open ones are diagnosed now.
         let state = session.state();
