@@ -303,7 +303,15 @@ impl<'a> Tokens<'a> {
     /// True when token `index` is a word whose key is one of `words`.
     pub fn is_word_in(&self, index: usize, words: &[&str]) -> bool {
         match self.tokens.get(index) {
-            Some(token) if token.kind == TokenKind::Word => words.contains(&self.key(index)),
+            Some(token) if token.kind == TokenKind::Word => {
+                // Length and first byte first: most comparisons stop there without a call to
+                // compare the strings.
+                let key = self.key(index);
+                let first = key.as_bytes().first();
+                words.iter().any(|word| {
+                    word.len() == key.len() && word.as_bytes().first() == first && *word == key
+                })
+            }
             _ => false,
         }
     }
