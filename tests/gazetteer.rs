@@ -240,5 +240,62 @@ async fn definition_of_a_user_place_is_its_gazetteer_entry() {
         .request("textDocument/definition", at("Tam Kỳ"))
         .await;
     assert_eq!(target["uri"], file_uri(&doc).as_str(), "{target}");
+
+    // Hover shows the user's place like a built-in one: kind, parent (a built-in city), country,
+    // and the file that defines it.
+    let hover_text =
+        |hover: &serde_json::Value| hover["contents"]["value"].as_str().unwrap_or("").to_owned();
+    let hover = hover_text(
+        &client
+            .request("textDocument/hover", at("Xóm Mới Tinh"))
+            .await,
+    );
+    assert!(hover.contains("**Xóm Mới Tinh** — locality"), "{hover}");
+    assert!(hover.contains("commune, in Tam Kỳ, country VN"), "{hover}");
+    assert!(
+        hover.contains("Defined in your gazetteer `places.json`"),
+        "{hover}"
+    );
+
+    // The user gazetteer is watched by its file name...
+    let registration = client
+        .server_requests()
+        .into_iter()
+        .find(|r| r["method"] == "client/registerCapability")
+        .expect("file watchers registered");
+    let globs: Vec<String> =
+        registration["params"]["registrations"][0]["registerOptions"]["watchers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["globPattern"].as_str().unwrap().to_owned())
+            .collect();
+    assert!(globs.contains(&"**/places.json".to_owned()), "{globs:?}");
+    // ...and a change on disk is read again without a restart: the new name shows in the hover.
+    std::fs::write(
+        &places,
+        HAMLET.replace(
+            r#"[{"lang": "vi", "name": "Xóm Mới Tinh"}]"#,
+            r#"[{"lang": "vi", "name": "Xóm Mới Tinh"}, {"lang": "en", "name": "New Hamlet"}]"#,
+        ),
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&places), "type": 2}]}),
+    );
+    let started = std::time::Instant::now();
+    let hover = loop {
+        let hover = hover_text(
+            &client
+                .request("textDocument/hover", at("Xóm Mới Tinh"))
+                .await,
+        );
+        if hover.contains("New Hamlet") || started.elapsed() > std::time::Duration::from_secs(300) {
+            break hover;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(hover.contains("Also: New Hamlet (en)"), "{hover}");
     client.shutdown().await;
 }

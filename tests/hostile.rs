@@ -235,6 +235,54 @@ fn one_paragraph_in_5000_documents_reports_a_capped_count() {
 }
 
 #[test]
+fn one_paragraph_in_100000_documents_is_one_group_built_in_linear_time() {
+    use gazette_core::config::Config;
+    use gazette_core::workspace::{DocumentSummary, Workspace};
+    // Through the core, as `gazette check` drives it (the command itself is covered on 5,000
+    // files above: 100,000 files would spend the test's time in the file system). Default
+    // configuration: the boilerplate (9 words) also goes through the near-duplicate index,
+    // whose band tables used to walk every document under a shared key on each insert.
+    let config = Config::default();
+    let boilerplate =
+        "Copyright Example News Agency, all rights reserved, reproduction prohibited.";
+    // Identical documents (the first line is too short to count), so one summary serves all.
+    let summary = DocumentSummary::new(&format!("Dateline.\n{boilerplate}\n"), &config);
+    let summaries: Vec<(String, DocumentSummary)> = (0..100_000u32)
+        .map(|n| (format!("d/{n:06}.txt"), summary.clone()))
+        .collect();
+    let started = Instant::now();
+    let mut workspace = Workspace::new(config);
+    workspace.extend(summaries);
+    let mut findings = 0;
+    for key in workspace.keys() {
+        for diagnostic in workspace.diagnostics(&key) {
+            assert_eq!(diagnostic.code, "GZ002", "{diagnostic:?}");
+            assert_eq!(
+                diagnostic.message,
+                "paragraph repeats line 2 of d/000000.txt and 99998 other documents"
+            );
+            // The ten first copies in corpus order, this document left out.
+            let related: Vec<&str> = diagnostic.related.iter().map(|r| &r.document[..]).collect();
+            let expected: Vec<String> = (0..11u32)
+                .map(|n| format!("d/{n:06}.txt"))
+                .filter(|other| *other != key)
+                .take(10)
+                .collect();
+            assert_eq!(related, expected, "{key}");
+            findings += 1;
+        }
+    }
+    assert_eq!(findings, 99_999);
+    // Quadratic work (5·10⁹ steps) took minutes here; linear work takes seconds even in a
+    // debug build. A generous bound: this is a hang detector, not a benchmark.
+    assert!(
+        started.elapsed() < Duration::from_secs(120),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn hundred_thousand_tiny_files() {
     let dir = TempDir::new();
     for n in 0..100_000u32 {
@@ -536,4 +584,55 @@ fn annotation_files_from_a_future_version_are_reported_and_left_alone() {
         );
         assert_eq!(dir.read(".gazette/annotations/a.txt.json"), future);
     }
+}
+
+#[test]
+fn a_gazette_directory_linked_out_of_the_corpus_is_never_written_through() {
+    let dir = TempDir::new();
+    let elsewhere = TempDir::new();
+    dir.write("gazette.toml", "");
+    dir.write("a.txt", "Đà Nẵng and Daegu.\n");
+    dir.write(
+        "in/annotations.jsonl",
+        "{\"doc\":\"a.txt\",\"spans\":[{\"start\":0,\"end\":10,\"label\":\"LOC\"}]}\n",
+    );
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(".gazette")).unwrap();
+    let run = gazette(
+        dir.path(),
+        &[
+            "import",
+            "in/annotations.jsonl",
+            "--format",
+            "jsonl",
+            "--corpus",
+            ".",
+        ],
+    );
+    assert_eq!(run.code, Some(2), "{}", run.describe());
+    assert!(
+        run.stderr.contains("is a symbolic link"),
+        "{}",
+        run.describe()
+    );
+    let written: Vec<_> = walk_files(elsewhere.path());
+    assert!(
+        written.is_empty(),
+        "written outside the corpus: {written:?}"
+    );
+}
+
+fn walk_files(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(directory) = pending.pop() {
+        for entry in std::fs::read_dir(&directory).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
 }

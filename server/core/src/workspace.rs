@@ -12,6 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -267,6 +268,17 @@ impl Index {
         }
     }
 
+    /// The number of occurrences under `key`.
+    fn count(&self, key: u64) -> usize {
+        match self.first.get(&key) {
+            None => 0,
+            Some(first) if first.paragraph & HAS_REST != 0 => {
+                1 + self.rest.get(&key).map_or(0, Vec::len)
+            }
+            Some(_) => 1,
+        }
+    }
+
     /// The occurrences under `key`, in insertion order.
     fn get(&self, key: u64) -> impl Iterator<Item = Occurrence> + '_ {
         let first = self.first.get(&key).copied();
@@ -299,13 +311,24 @@ impl Index {
 /// near-duplicate rule, and a false 32-bit key match costs a comparison, never a wrong finding.
 /// One table per band keeps each table small enough to stay in cache while a corpus is indexed
 /// band by band.
+///
+/// A key holds at most [`RUN_CAP`] documents in the table; more documents under the same key
+/// (a boilerplate paragraph in thousands of documents) go to `overflow`. Without the cap, the
+/// entries of one key form one probe run that every insert and lookup walks: 100,000
+/// documents sharing a paragraph cost 5·10⁹ probes.
 #[derive(Default)]
 struct BandTable {
     /// `key << 32 | document`; 0 is an empty slot (keys are never 0). The length is 0 or a
     /// power of two.
     slots: Vec<u64>,
     len: usize,
+    /// The documents beyond the first [`RUN_CAP`] under a key, by `key << 32`. A key has
+    /// entries here only while it has exactly `RUN_CAP` entries in `slots`.
+    overflow: FastMap<Vec<u32>>,
 }
+
+/// The most entries one key has in a [`BandTable`]'s slots.
+const RUN_CAP: usize = 8;
 
 impl BandTable {
     fn slot_key(key: u32) -> u64 {
@@ -334,12 +357,17 @@ impl BandTable {
         }
     }
 
-    /// Adds `document` under `key` and calls `collision` with every document already there.
+    /// Adds `document` under `key` and calls `collision` with the documents already in its
+    /// probe run (itself when it is already there: another of its paragraphs has the same band),
+    /// at most [`RUN_CAP`] of them.
     ///
-    /// A document is stored at most once under a key: when it is already there (another of its
-    /// paragraphs has the same band), only that collision is reported. Without this, a document
-    /// repeating one paragraph 100,000 times made a run of 100,000 identical entries, each insert
-    /// walking the whole run and reporting every entry: quadratic time and memory.
+    /// When the run is full, only the document itself is reported: the flags need no more (see
+    /// [`Workspace::flag_shared`]), since every document under a key holding two or more was
+    /// flagged when it arrived or when the second one did. Reporting them all made an insert
+    /// cost the number of documents under its key.
+    ///
+    /// A document is stored at most once under a key. Without this, a document repeating one
+    /// paragraph 100,000 times made a run of 100,000 identical entries.
     fn insert(&mut self, key: u32, document: u32, mut collision: impl FnMut(u32)) {
         if (self.len + 1) * 10 > self.slots.len() * 7 {
             self.reserve(1);
@@ -348,6 +376,8 @@ impl BandTable {
         let entry = key_bits | u64::from(document);
         let mask = self.slots.len() - 1;
         let mut at = self.home(key_bits);
+        let mut same_key = [0u32; RUN_CAP];
+        let mut same_keys = 0;
         loop {
             let slot = self.slots[at];
             if slot == 0 {
@@ -358,11 +388,27 @@ impl BandTable {
                 return;
             }
             if slot & !0xffff_ffff == key_bits {
-                collision(slot as u32);
+                same_key[same_keys.min(RUN_CAP - 1)] = slot as u32;
+                same_keys += 1;
             }
             at = (at + 1) & mask;
         }
-        self.slots[at] = key_bits | u64::from(document);
+        if same_keys >= RUN_CAP {
+            // A full run: its documents were all flagged when they arrived, so only this one
+            // needs a flag (a collision with itself does that).
+            collision(document);
+            // Documents are indexed one after the other, so a document already under the key
+            // is the last one added.
+            let rest = self.overflow.entry(key_bits).or_default();
+            if rest.last() != Some(&document) {
+                rest.push(document);
+            }
+            return;
+        }
+        same_key[..same_keys]
+            .iter()
+            .for_each(|&other| collision(other));
+        self.slots[at] = entry;
         self.len += 1;
     }
 
@@ -375,25 +421,67 @@ impl BandTable {
             (self.slots.len() - 1, self.home(key_bits))
         };
         let slots: &[u64] = &self.slots;
+        let rest = if self.overflow.is_empty() {
+            &[][..]
+        } else {
+            self.overflow.get(&key_bits).map_or(&[][..], Vec::as_slice)
+        };
         (0..slots.len())
             .map(move |step| slots[(start + step) & mask])
             .take_while(|&slot| slot != 0)
             .filter(move |&slot| slot & !0xffff_ffff == key_bits)
             .map(|slot| slot as u32)
+            .chain(rest.iter().copied())
     }
 
-    /// Removes the entry of `document` under `key` (if any), shifting the rest of the probe run back so
-    /// that no tombstones accumulate however often documents change.
+    /// Removes the entry of `document` under `key` (if any). A document moves up from the
+    /// overflow when a slot of its key is freed, so the overflow only holds keys with full runs.
     fn remove(&mut self, key: u32, document: u32) {
-        if self.slots.is_empty() {
+        let key_bits = Self::slot_key(key);
+        if let Some(rest) = self.overflow.get_mut(&key_bits) {
+            // Removing a document from a key shared by `n` costs `n`: fine for one edit in the
+            // editor; the order of the list does not matter (readers sort).
+            let before = rest.len();
+            while let Some(at) = rest.iter().position(|&other| other == document) {
+                rest.swap_remove(at);
+            }
+            let removed = rest.len() != before;
+            if rest.is_empty() {
+                self.overflow.remove(&key_bits);
+            }
+            if removed {
+                return;
+            }
+        }
+        if !self.remove_slot(key_bits | u64::from(document)) {
             return;
         }
-        let target = Self::slot_key(key) | u64::from(document);
+        if let Some(rest) = self.overflow.get_mut(&key_bits) {
+            let moved = rest.pop().expect("overflow lists are never empty");
+            if rest.is_empty() {
+                self.overflow.remove(&key_bits);
+            }
+            let mask = self.slots.len() - 1;
+            let mut at = self.home(key_bits);
+            while self.slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = key_bits | u64::from(moved);
+            self.len += 1;
+        }
+    }
+
+    /// Removes the slot holding `target`, shifting the rest of the probe run back so that no
+    /// tombstones accumulate however often documents change. Returns false when it is absent.
+    fn remove_slot(&mut self, target: u64) -> bool {
+        if self.slots.is_empty() {
+            return false;
+        }
         let mask = self.slots.len() - 1;
         let mut hole = self.home(target);
         loop {
             match self.slots[hole] {
-                0 => return,
+                0 => return false,
                 slot if slot == target => break,
                 _ => hole = (hole + 1) & mask,
             }
@@ -414,15 +502,47 @@ impl BandTable {
         }
         self.slots[hole] = 0;
         self.len -= 1;
+        true
     }
 
     fn heap_bytes(&self) -> usize {
         self.slots.capacity() * 8
+            + self.overflow.capacity() * (8 + 24 + 1)
+            + self
+                .overflow
+                .values()
+                .map(|v| v.capacity() * 4)
+                .sum::<usize>()
     }
 }
 
 fn band_rows_array(signature: &Signature, band: usize) -> [u16; minhash::ROWS] {
-    std::array::from_fn(|row| minhash::band_rows(signature, band)[row])
+    minhash::band_rows(signature, band)
+        .try_into()
+        .expect("a band has ROWS rows")
+}
+
+/// Sorts and deduplicates document ids below `bound`. A long list (a boilerplate paragraph's
+/// band in thousands of documents) goes through a bitmap of all ids: linear, where a sort
+/// would cost `n log n` comparisons for a list that is mostly repeats.
+fn sort_and_dedup_ids(ids: &mut Vec<u32>, bound: usize) {
+    if ids.len() < 4096 || ids.len() < bound / 64 {
+        ids.sort_unstable();
+        ids.dedup();
+        return;
+    }
+    let mut bits = vec![0u64; bound.div_ceil(64)];
+    for &id in ids.iter() {
+        bits[id as usize / 64] |= 1 << (id % 64);
+    }
+    ids.clear();
+    for (word_index, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            ids.push((word_index * 64) as u32 + word.trailing_zeros());
+            word &= word - 1;
+        }
+    }
 }
 
 /// A band key found shared while indexing: (document to flag, document and paragraph whose band
@@ -448,7 +568,28 @@ pub struct Workspace {
     ids: HashMap<String, u32>,
     exact: Index,
     bands: [BandTable; minhash::BANDS],
+    /// Copy groups of fingerprints with many occurrences, built on first use and dropped
+    /// whenever the exact index changes (see [`Workspace::copy_group`]).
+    groups: Mutex<FastMap<Arc<CopyGroup>>>,
 }
+
+/// The documents holding one fingerprint, in corpus order: what GZ002 reports about every copy.
+#[derive(Debug)]
+pub(crate) struct CopyGroup {
+    /// The number of distinct documents holding the fingerprint.
+    pub(crate) documents: usize,
+    /// The first occurrence in each of the first [`COPY_GROUP_HEAD`] documents in corpus order
+    /// (the sorted order of keys), in that order.
+    pub(crate) head: Vec<Occurrence>,
+}
+
+/// How many documents a [`CopyGroup`] lists: enough for the related locations of GZ002 in any
+/// document, itself left out.
+pub(crate) const COPY_GROUP_HEAD: usize = crate::rules::cross_document_duplicate::MAX_RELATED + 1;
+
+/// Fingerprints with more occurrences than this have their [`CopyGroup`] cached: building one
+/// reads every occurrence, and each document holding the fingerprint asks for it.
+const CACHED_GROUP_OCCURRENCES: usize = 32;
 
 impl Workspace {
     /// An empty workspace.
@@ -682,6 +823,88 @@ impl Workspace {
             .flat_map(|fingerprint| self.exact_occurrences(fingerprint))
     }
 
+    /// The copy group of a paragraph's fingerprint, or `None` when the paragraph never shared
+    /// its fingerprint.
+    ///
+    /// Every document holding a fingerprint asks for its group, so a group built from scratch
+    /// each time would make a paragraph shared by `n` documents cost `n²`. Groups of more than
+    /// [`CACHED_GROUP_OCCURRENCES`] occurrences are built once, in time linear in their
+    /// occurrences, and kept until the exact index changes; memory stays one small group per
+    /// shared fingerprint.
+    pub(crate) fn copy_group(&self, paragraph: &ParagraphSummary) -> Option<Arc<CopyGroup>> {
+        if !paragraph.may_have_copies() {
+            return None;
+        }
+        let fingerprint = paragraph.fingerprint.0;
+        if self.exact.count(fingerprint) <= CACHED_GROUP_OCCURRENCES {
+            return Some(Arc::new(self.build_copy_group(fingerprint)));
+        }
+        let cached = self
+            .groups
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&fingerprint)
+            .cloned();
+        if let Some(group) = cached {
+            return Some(group);
+        }
+        // Built outside the lock: two threads may both build it, which is only wasted work.
+        let group = Arc::new(self.build_copy_group(fingerprint));
+        self.groups
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(fingerprint, Arc::clone(&group));
+        Some(group)
+    }
+
+    fn build_copy_group(&self, fingerprint: u64) -> CopyGroup {
+        let mut documents: Vec<u32> = Vec::new();
+        // (document key, occurrence), sorted, one entry per document.
+        let mut head: Vec<(&str, Occurrence)> = Vec::with_capacity(COPY_GROUP_HEAD + 1);
+        for occurrence in self.exact.get(fingerprint) {
+            documents.push(occurrence.document);
+            let key = self.entry_key(occurrence.document);
+            let place = (key, occurrence.paragraph);
+            if head.len() == COPY_GROUP_HEAD
+                && place
+                    >= (
+                        head[COPY_GROUP_HEAD - 1].0,
+                        head[COPY_GROUP_HEAD - 1].1.paragraph,
+                    )
+            {
+                continue;
+            }
+            if let Some(same) = head
+                .iter_mut()
+                .find(|(_, other)| other.document == occurrence.document)
+            {
+                same.1.paragraph = same.1.paragraph.min(occurrence.paragraph);
+                continue;
+            }
+            let at =
+                head.partition_point(|&(other_key, other)| (other_key, other.paragraph) < place);
+            head.insert(at, (key, occurrence));
+            head.truncate(COPY_GROUP_HEAD);
+        }
+        documents.sort_unstable();
+        documents.dedup();
+        CopyGroup {
+            documents: documents.len(),
+            head: head.into_iter().map(|(_, occurrence)| occurrence).collect(),
+        }
+    }
+
+    /// Forgets the cached copy groups (the exact index changed).
+    fn forget_copy_groups(&mut self) {
+        let groups = self
+            .groups
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !groups.is_empty() {
+            groups.clear();
+        }
+    }
+
     /// The paragraphs that share an LSH band with paragraph `index` of document `id` (itself
     /// excluded), in band order, at most `limit + 1` of them.
     pub(crate) fn near_candidates(&self, id: u32, index: usize, limit: usize) -> Vec<Occurrence> {
@@ -701,8 +924,7 @@ impl Workspace {
             .filter(|band| shared_bands & (1 << band) != 0)
             .flat_map(|band| self.bands[band].get(band_key32(signature, band)))
             .collect();
-        documents.sort_unstable();
-        documents.dedup();
+        sort_and_dedup_ids(&mut documents, self.documents.len());
         for document in documents {
             let Some(other) = self.entry_summary(document) else {
                 continue;
@@ -771,6 +993,7 @@ impl Workspace {
 
     /// Adds document `id`'s fingerprints to the exact index, flagging paragraphs that share one.
     fn index_exact(&mut self, id: u32) {
+        self.forget_copy_groups();
         let Some(entry) = self.documents[id as usize].as_mut() else {
             return;
         };
@@ -822,6 +1045,7 @@ impl Workspace {
     fn flag_shared(&mut self, band: usize, shared: Vec<SharedBand>) {
         // Flagging a target for some rows flags all its paragraphs with those rows: once is enough
         // (a paragraph repeated 100,000 times would otherwise rescan its document as often).
+        // Small documents are cheaper to rescan than to remember.
         let mut flagged = HashSet::new();
         for (target, source, paragraph) in shared {
             let Some(rows) = self
@@ -831,7 +1055,10 @@ impl Workspace {
             else {
                 continue;
             };
-            if !flagged.insert((target, rows)) {
+            let large = self
+                .entry_summary(target)
+                .is_some_and(|summary| summary.paragraphs.len() > 16);
+            if large && !flagged.insert((target, rows)) {
                 continue;
             }
             self.flag_band(target, band, &rows);
@@ -870,6 +1097,7 @@ impl Workspace {
     }
 
     fn unindex(&mut self, id: u32) {
+        self.forget_copy_groups();
         let Some(entry) = self.documents[id as usize].as_ref() else {
             return;
         };
@@ -930,6 +1158,8 @@ mod tests {
         for &(key, document) in &entries {
             table.insert(key, document, |_| {});
         }
+        // About ten documents a key: more than a probe run holds.
+        assert!(!table.overflow.is_empty());
         let mut removed = std::collections::HashSet::new();
         for (step, &(key, document)) in entries.iter().enumerate() {
             if step % 3 == 0 {
@@ -948,7 +1178,45 @@ mod tests {
                 assert_eq!(actual, expected, "key {key:#x} after step {step}");
             }
         }
-        assert_eq!(table.len, entries.len() - removed.len());
+        let overflowing: usize = table.overflow.values().map(Vec::len).sum();
+        assert_eq!(table.len + overflowing, entries.len() - removed.len());
+    }
+
+    #[test]
+    fn long_id_lists_are_sorted_and_deduplicated_like_short_ones() {
+        for (len, bound) in [(10usize, 100usize), (5_000, 3_000), (20_000, 70_000)] {
+            let ids: Vec<u32> = (0..len).map(|i| ((i * 7919 + 13) % bound) as u32).collect();
+            let mut expected = ids.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            let mut actual = ids;
+            sort_and_dedup_ids(&mut actual, bound);
+            assert_eq!(actual, expected, "{len} ids below {bound}");
+        }
+    }
+
+    #[test]
+    fn band_table_keeps_a_shared_key_linear() {
+        // 100,000 documents under one key: each insert reports a bounded number of collisions
+        // (a probe run holds at most RUN_CAP entries of a key), and all documents are found.
+        let mut table = BandTable::default();
+        let mut collisions = 0usize;
+        for document in 0..100_000 {
+            table.insert(9, document, |_| collisions += 1);
+            table.insert(9, document, |_| collisions += 1);
+        }
+        assert!(collisions <= 100_000 * (RUN_CAP + 1), "{collisions}");
+        let mut found: Vec<u32> = table.get(9).collect();
+        found.sort_unstable();
+        assert_eq!(found, (0..100_000).collect::<Vec<u32>>());
+        // Removals (from the run, which refills from the overflow, and from the overflow).
+        for document in (0..2_000).chain(98_000..100_000) {
+            table.remove(9, document);
+        }
+        let mut found: Vec<u32> = table.get(9).collect();
+        found.sort_unstable();
+        assert_eq!(found, (2_000..98_000).collect::<Vec<u32>>());
+        assert_eq!(table.len, RUN_CAP);
     }
 
     #[test]

@@ -131,6 +131,14 @@ impl Root {
         }
     }
 
+    /// The user gazetteer file the configuration names, whether or not it could be read.
+    pub fn gazetteer_path(&self) -> Option<PathBuf> {
+        self.config
+            .gazetteer
+            .as_ref()
+            .map(|relative| self.path.join(relative))
+    }
+
     /// The tagging settings of a document of this root: the `tagging` section, with the creation
     /// time of the first `document-dates` entry matching the document's path.
     pub fn tagging_for(&self, uri: &Uri) -> gazette_core::tag::TaggingConfig {
@@ -260,7 +268,33 @@ pub struct State {
     pub reconfigured: bool,
     /// True between `initialize` and `shutdown`: notifications outside that window are ignored.
     pub initialized: bool,
+    /// The file-watcher globs last registered with the client (`None` before the first).
+    pub registered_watchers: Option<Vec<String>>,
     next_generation: u64,
+}
+
+/// Files every corpus may have that the server follows on disk: documents, configurations and
+/// annotation files (decisions written by `gazette import`, scripts or git show up in tokens,
+/// hovers and orphan diagnostics without a restart).
+const WATCHED_EVERYWHERE: [&str; 3] = [
+    "**/*.txt",
+    "**/gazette.toml",
+    "**/.gazette/annotations/**/*.json",
+];
+
+/// Escapes the characters a client's glob syntax treats specially.
+fn glob_literal(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        if matches!(character, '*' | '?' | '[' | ']' | '{' | '}' | '\\') {
+            escaped.push('[');
+            escaped.push(character);
+            escaped.push(']');
+        } else {
+            escaped.push(character);
+        }
+    }
+    escaped
 }
 
 /// What applying a notification asks the caller to do next.
@@ -311,6 +345,46 @@ impl State {
         self.roots
             .get(document.corpus)
             .and_then(|root| root.gazetteer.clone())
+    }
+
+    /// The globs to watch: [`WATCHED_EVERYWHERE`] plus the file name of each root's user
+    /// gazetteer, which may have any name and live anywhere in the folder (the server checks the
+    /// full path of each event).
+    pub fn watcher_globs(&self) -> Vec<String> {
+        let mut globs: Vec<String> = WATCHED_EVERYWHERE.map(str::to_owned).to_vec();
+        for root in &self.roots {
+            if let Some(name) = root.gazetteer_path().as_deref().and_then(Path::file_name) {
+                globs.push(format!("**/{}", glob_literal(&name.to_string_lossy())));
+            }
+        }
+        globs.sort();
+        globs.dedup();
+        globs
+    }
+
+    /// The user gazetteers that can define a place seen in the document at `uri`: its own root's
+    /// first, then the other roots' in folder order (a place is one place whichever folder
+    /// mentions it).
+    pub fn user_gazetteers_for(
+        &self,
+        uri: &Uri,
+    ) -> Vec<std::sync::Arc<crate::user_gazetteer::UserGazetteer>> {
+        let own = self
+            .documents
+            .get(&document_key(uri))
+            .map_or_else(|| self.corpus_of(uri), |document| document.corpus);
+        let mut gazetteers: Vec<_> = self
+            .roots
+            .get(own)
+            .and_then(|root| root.gazetteer.clone())
+            .into_iter()
+            .collect();
+        for (index, root) in self.roots.iter().enumerate() {
+            if index != own {
+                gazetteers.extend(root.gazetteer.clone());
+            }
+        }
+        gazetteers
     }
 
     /// The corpus (root index) a document belongs to: the deepest root containing it, or
@@ -452,7 +526,8 @@ impl State {
     }
 
     /// `workspace/didChangeWatchedFiles`: closed documents follow the disk; open ones belong to
-    /// the editor and are left alone. A changed `gazette.toml` reloads its root's configuration.
+    /// the editor and are left alone. A changed `gazette.toml` reloads its root's configuration; a
+    /// changed user gazetteer reloads it and re-tags its root's documents.
     pub fn did_change_watched_files(&mut self, params: DidChangeWatchedFilesParams) -> Applied {
         let mut applied = Applied::default();
         for event in params.changes {
@@ -475,6 +550,32 @@ impl State {
                     self.reconfigured = true;
                     applied.wake = true;
                 }
+                continue;
+            }
+            let gazetteer_of: Vec<usize> = (0..self.roots.len())
+                .filter(|&index| self.roots[index].gazetteer_path().as_deref() == Some(&*path))
+                .collect();
+            if !gazetteer_of.is_empty() {
+                // A user gazetteer changed on disk: read it again and re-tag the root's documents
+                // (their tags may name places that were added, renamed or removed).
+                for index in gazetteer_of {
+                    let root = &mut self.roots[index];
+                    *root = Root::load(root.path.clone());
+                    if let Some(error) = &root.config_error {
+                        applied.warn(error.clone());
+                    }
+                    let keys: Vec<DocumentKey> = self
+                        .documents
+                        .iter()
+                        .filter(|(_, document)| document.corpus == index)
+                        .map(|(key, _)| key.clone())
+                        .collect();
+                    for key in keys {
+                        self.touch(&key);
+                    }
+                }
+                self.reconfigured = true;
+                applied.wake = true;
                 continue;
             }
             if let Some(document) = crate::review::document_of_annotation_file(&path) {

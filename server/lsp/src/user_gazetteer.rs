@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use gazette_core::gazetteer::{Gazetteer, UserGazetteer as UserPlaces, entry_id_ranges};
+use gazette_core::gazetteer::{Gazetteer, Place, UserGazetteer as UserPlaces, entry_id_ranges};
 use gazette_core::tag::locality::LocalityTagger;
 use gazette_core::text::TextRange;
 use ropey::Rope;
@@ -62,6 +62,20 @@ impl UserGazetteer {
         self.tagger.get_or_init(|| {
             LocalityTagger::new(Gazetteer::builtin().with_user_entries(self.places.clone()))
         })
+    }
+
+    /// The user's entry with this id, if the file defines it (it replaces a built-in entry with
+    /// the same id).
+    pub fn place(&self, id: &str) -> Option<&Place> {
+        self.places.places.iter().find(|place| place.id == id)
+    }
+
+    /// The file's name, for messages.
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        )
     }
 
     /// Where the entry with this id is written, if the file defines it.

@@ -72,6 +72,14 @@ pub enum StoreError {
         /// The offending document path.
         document: PathBuf,
     },
+    /// A directory or file on the way to the annotation file is a symbolic link, so a write
+    /// could land outside the corpus; nothing was written.
+    SymbolicLink {
+        /// The annotation file that was to be written.
+        path: PathBuf,
+        /// The symbolic link found on the way.
+        link: PathBuf,
+    },
 }
 
 impl std::fmt::Display for StoreError {
@@ -88,6 +96,13 @@ impl std::fmt::Display for StoreError {
                 f,
                 "{}: annotations can only be stored for documents inside the corpus root",
                 document.display()
+            ),
+            StoreError::SymbolicLink { path, link } => write!(
+                f,
+                "{}: not written, because {} is a symbolic link and annotation files are only \
+                 written inside the corpus (replace the link with a directory to store annotations)",
+                path.display(),
+                link.display()
             ),
         }
     }
@@ -155,9 +170,13 @@ impl AnnotationStore {
             .join("/")
     }
 
-    /// Loads the annotations of `document`; a missing file is an empty one.
+    /// Loads the annotations of `document`; a missing file is an empty one. Like writes, reads
+    /// refuse symbolic links below the corpus root.
     pub fn load(&self, document: &Path) -> Result<Loaded, StoreError> {
         let path = self.path_for(document)?;
+        if let Some(link) = self.symbolic_link_on_the_way(&path) {
+            return Err(StoreError::SymbolicLink { path, link });
+        }
         match fs::read(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
@@ -192,6 +211,9 @@ impl AnnotationStore {
             path: path.clone(),
             error,
         };
+        if let Some(link) = self.symbolic_link_on_the_way(&path) {
+            return Err(StoreError::SymbolicLink { path, link });
+        }
         if &FileStamp::read(&path).map_err(io_error)? != expected {
             return Err(StoreError::Conflict { path });
         }
@@ -201,6 +223,25 @@ impl AnnotationStore {
         }
         atomic_write(&path, rendered.as_bytes()).map_err(io_error)?;
         Ok(FileStamp::of(rendered.as_bytes()))
+    }
+
+    /// The first existing symbolic link among the directories and file between the corpus root
+    /// (excluded: where the corpus itself lives is the user's choice) and `path`. An untrusted
+    /// corpus could ship `.gazette` as a link to `~/.ssh` or `/etc`; following it would make an
+    /// annotation write land there.
+    fn symbolic_link_on_the_way(&self, path: &Path) -> Option<PathBuf> {
+        let below_root = path.strip_prefix(&self.root).ok()?;
+        let mut current = self.root.clone();
+        for component in below_root.components() {
+            current.push(component);
+            match fs::symlink_metadata(&current) {
+                Ok(metadata) if metadata.file_type().is_symlink() => return Some(current),
+                Ok(_) => {}
+                // Nothing exists from here on: the rest is created as plain directories.
+                Err(_) => return None,
+            }
+        }
+        None
     }
 
     /// Loads, changes and saves the annotations of `document`. When another writer changed the
@@ -260,7 +301,12 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     temporary_name.push(format!(".{}.tmp", std::process::id()));
     let temporary = directory.join(temporary_name);
     let result = (|| {
-        let mut file = fs::File::create(&temporary)?;
+        // `create_new` refuses an existing entry, symbolic links included: a link planted under
+        // the temporary name cannot redirect the write.
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
@@ -337,6 +383,55 @@ mod tests {
             .map(|a| a.exact().to_owned())
             .collect();
         assert_eq!(exacts, ["Hue", "Daegu"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn annotation_writes_never_follow_symbolic_links_out_of_the_corpus() {
+        let corpus = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let store = AnnotationStore::new(corpus.path());
+        let text = "Hue and Daegu";
+        // `.gazette` itself is a link to a directory outside the corpus.
+        std::os::unix::fs::symlink(elsewhere.path(), corpus.path().join(".gazette")).unwrap();
+        let error = store
+            .update(Path::new("a.txt"), |file| {
+                file.upsert(annotation(text, "Hue"))
+            })
+            .unwrap_err();
+        assert!(matches!(error, StoreError::SymbolicLink { .. }), "{error}");
+        assert!(error.to_string().contains("is a symbolic link"), "{error}");
+        assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+
+        // A link deeper down (a mirrored sub-directory) and a link as the file itself.
+        fs::remove_file(corpus.path().join(".gazette")).unwrap();
+        let annotations = corpus.path().join(ANNOTATIONS_DIR);
+        fs::create_dir_all(&annotations).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), annotations.join("news")).unwrap();
+        let error = store
+            .update(Path::new("news/a.txt"), |file| {
+                file.upsert(annotation(text, "Hue"))
+            })
+            .unwrap_err();
+        assert!(matches!(error, StoreError::SymbolicLink { .. }), "{error}");
+        let target = elsewhere.path().join("victim");
+        fs::write(&target, "precious").unwrap();
+        std::os::unix::fs::symlink(&target, annotations.join("b.txt.json")).unwrap();
+        let error = store
+            .update(Path::new("b.txt"), |file| {
+                file.upsert(annotation(text, "Hue"))
+            })
+            .unwrap_err();
+        assert!(matches!(error, StoreError::SymbolicLink { .. }), "{error}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "precious");
+
+        // Plain directories still work.
+        store
+            .update(Path::new("c/d.txt"), |file| {
+                file.upsert(annotation(text, "Hue"))
+            })
+            .unwrap();
+        assert!(annotations.join("c/d.txt.json").is_file());
     }
 
     #[test]

@@ -35,20 +35,14 @@ editor offers it as a quick fix.
     fix: Some(Applicability::Unsafe),
 };
 
-/// The occurrences of paragraph `index`'s text in documents before this one in corpus order.
-pub(crate) fn earlier_copies<'a>(
-    context: &'a Context<'_>,
-    index: usize,
-) -> impl Iterator<Item = Occurrence> + 'a {
-    let counts = context.counts_as_duplicate(index);
-    context
-        .workspace
-        .copies_of(&context.summary.paragraphs()[index])
-        .filter(move |o| {
-            counts
-                && o.document != context.id
-                && context.workspace.entry_key(o.document) < context.key
-        })
+/// True when paragraph `index` counts as a duplicate and a copy of it comes earlier in corpus
+/// order, in another document.
+pub(crate) fn has_earlier_copy(context: &Context<'_>, index: usize) -> bool {
+    context.counts_as_duplicate(index)
+        && context
+            .workspace
+            .copy_group(&context.summary.paragraphs()[index])
+            .is_some_and(|group| group.head.first().is_some_and(|o| o.document != context.id))
 }
 
 pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
@@ -56,18 +50,24 @@ pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         return;
     };
     for (index, paragraph) in context.summary.paragraphs().iter().enumerate() {
-        if context.first_copy[index].is_some() || earlier_copies(context, index).next().is_none() {
+        if context.first_copy[index].is_some() || !context.counts_as_duplicate(index) {
+            continue;
+        }
+        // One group per fingerprint, shared by all its copies: the work per copy does not
+        // grow with the number of documents holding the paragraph.
+        let Some(group) = context.workspace.copy_group(paragraph) else {
+            continue;
+        };
+        if group.head.first().is_none_or(|o| o.document == context.id) {
             continue;
         }
         // The first copy in each other document, in corpus order.
-        let mut copies: Vec<(&str, Occurrence)> = context
-            .workspace
-            .copies_of(paragraph)
+        let copies: Vec<(&str, Occurrence)> = group
+            .head
+            .iter()
             .filter(|o| o.document != context.id)
-            .map(|o| (context.workspace.entry_key(o.document), o))
+            .map(|&o| (context.workspace.entry_key(o.document), o))
             .collect();
-        copies.sort();
-        copies.dedup_by(|a, b| a.0 == b.0);
         let related: Vec<RelatedLocation> = copies
             .iter()
             .take(MAX_RELATED)
@@ -87,7 +87,8 @@ pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
             .entry_summary(first.document)
             .and_then(|summary| summary.paragraphs().get(first.paragraph as usize))
             .map_or(0, |p| p.first_line);
-        let others = match copies.len() - 1 {
+        // The documents other than this one and the first.
+        let others = match group.documents.saturating_sub(2) {
             0 => String::new(),
             1 => " and 1 other document".to_owned(),
             n => format!(" and {n} other documents"),
@@ -118,4 +119,4 @@ pub(crate) fn check(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
 
 /// Related locations are capped: a boilerplate line in ten thousand files needs a few examples,
 /// not ten thousand.
-const MAX_RELATED: usize = 10;
+pub(crate) const MAX_RELATED: usize = 10;

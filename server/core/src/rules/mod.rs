@@ -36,10 +36,7 @@ impl Context<'_> {
     /// True when paragraph `index` repeats another paragraph exactly and an exact rule reports it
     /// (so the near-duplicate rule stays quiet about it).
     pub(crate) fn is_exact_duplicate(&self, index: usize) -> bool {
-        self.first_copy[index].is_some()
-            || cross_document_duplicate::earlier_copies(self, index)
-                .next()
-                .is_some()
+        self.first_copy[index].is_some() || cross_document_duplicate::has_earlier_copy(self, index)
     }
 
     /// The severity of `rule` when it is enabled.

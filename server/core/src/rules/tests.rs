@@ -315,3 +315,84 @@ fn batch_and_incremental_workspaces_agree() {
         assert!(rendered.contains(code), "{code} missing:\n{rendered}");
     }
 }
+
+/// GZ002 on a paragraph shared by `count` documents, against a listing built by hand: the
+/// first document is not reported, every other one names the first, counts the rest and lists
+/// the first ten others in corpus order (its own first copy first when it holds two).
+fn check_shared_paragraph(workspace: &Workspace, keys: &[String]) {
+    let mut sorted = keys.to_vec();
+    sorted.sort();
+    for key in &sorted {
+        let findings: Vec<_> = workspace
+            .diagnostics(key)
+            .into_iter()
+            .filter(|d| d.code == "GZ002")
+            .collect();
+        if *key == sorted[0] {
+            assert!(findings.is_empty(), "{key}: {findings:?}");
+            continue;
+        }
+        assert_eq!(findings.len(), 1, "{key}: {findings:?}");
+        let others = match sorted.len() - 2 {
+            0 => String::new(),
+            1 => " and 1 other document".to_owned(),
+            n => format!(" and {n} other documents"),
+        };
+        let first_line = |key: &str| if key.ends_with('5') { 1 } else { 3 };
+        assert_eq!(
+            findings[0].message,
+            format!(
+                "paragraph repeats line {} of {}{others}",
+                first_line(&sorted[0]),
+                sorted[0]
+            )
+        );
+        let related: Vec<String> = findings[0]
+            .related
+            .iter()
+            .map(|r| format!("{} {}", r.document, r.message))
+            .collect();
+        let expected: Vec<String> = sorted
+            .iter()
+            .filter(|other| *other != key)
+            .take(10)
+            .map(|other| format!("{other} copy at line {}", first_line(other)))
+            .collect();
+        assert_eq!(related, expected, "{key}");
+    }
+}
+
+#[test]
+fn cross_document_copy_groups_are_listed_in_corpus_order_whatever_the_insertion_order() {
+    let boilerplate =
+        "Copyright Example News Agency, all rights reserved, reproduction prohibited.";
+    // Sizes on both sides of the cached-group threshold; keys inserted in a scrambled order;
+    // documents whose key ends in 5 hold the paragraph twice (line 1, then line 3 again).
+    for count in [2usize, 3, 12, 40, 150] {
+        let keys: Vec<String> = (0..count)
+            .map(|n| format!("{:04}", (n * 7919) % 10_000))
+            .collect();
+        let text = |key: &str| {
+            if key.ends_with('5') {
+                format!("{boilerplate}\n\nArticle {key}.\n\n{boilerplate}\n")
+            } else {
+                format!("Article {key}.\n\n{boilerplate}\n")
+            }
+        };
+        let mut workspace = Workspace::new(Config::default());
+        for key in &keys {
+            workspace.set_document(key, &text(key));
+        }
+        check_shared_paragraph(&workspace, &keys);
+        // Removing the first document and editing another one must not leave stale groups.
+        let mut sorted = keys.clone();
+        sorted.sort();
+        workspace.remove_document(&sorted[0]);
+        let last = sorted.last().unwrap().clone();
+        workspace.set_document(&last, "Nothing shared any more.\n");
+        let remaining: Vec<String> = sorted[1..sorted.len() - 1].to_vec();
+        if remaining.len() >= 2 {
+            check_shared_paragraph(&workspace, &remaining);
+        }
+    }
+}

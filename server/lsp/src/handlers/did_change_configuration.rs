@@ -50,6 +50,7 @@ pub async fn handle(session: &Arc<Session>, params: DidChangeConfigurationParams
         session.log(MessageType::ERROR, error);
     }
     session.wake.notify_one();
+    super::initialized::refresh_watchers(session).await;
 }
 
 /// Asks the client for the `gazette` section, when it supports `workspace/configuration`.

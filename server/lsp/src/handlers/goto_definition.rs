@@ -15,16 +15,9 @@ use crate::session::Session;
 /// root's.
 fn user_entry(session: &Session, uri: &Uri, norm: &str) -> Option<Location> {
     let state = session.state();
-    let key = crate::state::document_key(uri);
-    let own = state.documents.get(&key).map(|document| document.corpus);
-    let mut roots: Vec<&crate::state::Root> = state.roots.iter().collect();
-    if let Some(own) = own.filter(|&own| own < roots.len()) {
-        let root = roots.remove(own);
-        roots.insert(0, root);
-    }
-    roots
+    state
+        .user_gazetteers_for(uri)
         .iter()
-        .filter_map(|root| root.gazetteer.as_ref())
         .find_map(|gazetteer| gazetteer.location(norm, state.encoding))
 }
 

@@ -16,8 +16,11 @@ use tower_lsp_server::ls_types::{
     Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, Range, Uri,
 };
 
-use crate::entities::{display_name, entity_at, place, short_name};
+use gazette_core::gazetteer::{Gazetteer, Place};
+
+use crate::entities::{display_name, entity_at, short_name};
 use crate::session::Session;
+use crate::user_gazetteer::UserGazetteer;
 
 /// Handles the request.
 pub async fn handle(session: &Arc<Session>, params: HoverParams) -> Result<Option<Hover>> {
@@ -49,50 +52,9 @@ pub async fn handle(session: &Arc<Session>, params: HoverParams) -> Result<Optio
         let _ = writeln!(text, "\n{facts}");
     }
     if entity.label == EntityLabel::Loc {
-        if let Some(place) = place(&entity.norm) {
-            let mut facts = vec![place.kind.as_str().to_owned()];
-            if let Some(parent) = place.parent.as_deref() {
-                let parent_name = gazette_core::gazetteer::Gazetteer::builtin()
-                    .get(parent)
-                    .map_or(parent, |p| p.canonical_name());
-                facts.push(format!("in {parent_name}"));
-            }
-            if !place.country.is_empty() {
-                facts.push(format!("country {}", place.country));
-            }
-            let _ = writeln!(text, "\n{}", facts.join(", "));
-            let names: Vec<String> = place
-                .names
-                .iter()
-                .skip(1)
-                .filter(|n| !n.lang.is_empty())
-                .take(8)
-                .map(|n| format!("{} ({})", n.name, n.lang))
-                .collect();
-            if !names.is_empty() {
-                let _ = writeln!(text, "\nAlso: {}", names.join(", "));
-            }
-            match (&place.valid_from, &place.valid_to) {
-                (None, None) => {}
-                (from, to) => {
-                    let _ = write!(
-                        text,
-                        "\nValid {} – {}",
-                        from.as_deref().unwrap_or("…"),
-                        to.as_deref().unwrap_or("…")
-                    );
-                    if let Some(successor) = place.successor.as_deref() {
-                        let successor = gazette_core::gazetteer::Gazetteer::builtin()
-                            .get(successor)
-                            .map_or(successor, |p| p.canonical_name());
-                        let _ = write!(text, ", succeeded by {successor}");
-                    }
-                    text.push('\n');
-                }
-            }
-            if let Some(coordinates) = place.coordinates {
-                let _ = writeln!(text, "\n{:.4}, {:.4}", coordinates.lat, coordinates.lon);
-            }
+        let places = Places::of(session, &position.text_document.uri);
+        if let Some((place, defined_in)) = places.get(&entity.norm) {
+            place_facts(&mut text, &places, &place, defined_in.as_deref());
         }
     }
     let _ = writeln!(
@@ -122,6 +84,85 @@ pub async fn handle(session: &Arc<Session>, params: HoverParams) -> Result<Optio
         }),
         range: Some(range),
     }))
+}
+
+/// Where a hover looks places up: the user gazetteers of the document's roots (own root first),
+/// then the built-in gazetteer, so that a commune the user added (Tam Ngọc) gets the same facts
+/// as a built-in city, and a user entry replacing a built-in one wins.
+struct Places {
+    user: Vec<Arc<UserGazetteer>>,
+}
+
+impl Places {
+    fn of(session: &Session, uri: &Uri) -> Places {
+        Places {
+            user: session.state().user_gazetteers_for(uri),
+        }
+    }
+
+    /// The place with this id, and the user file defining it (`None` for a built-in place).
+    fn get(&self, id: &str) -> Option<(Place, Option<String>)> {
+        self.user
+            .iter()
+            .find_map(|gazetteer| {
+                let place = gazetteer.place(id)?;
+                Some((place.clone(), Some(gazetteer.file_name())))
+            })
+            .or_else(|| {
+                Gazetteer::builtin()
+                    .get(id)
+                    .map(|place| (place.clone(), None))
+            })
+    }
+
+    /// The canonical name of the place with this id, or the id when nobody defines it.
+    fn name(&self, id: &str) -> String {
+        self.get(id).map_or_else(
+            || id.to_owned(),
+            |(place, _)| place.canonical_name().to_owned(),
+        )
+    }
+}
+
+/// Kind, parent, country, other names, validity, coordinates and (for a user entry) the file.
+fn place_facts(text: &mut String, places: &Places, place: &Place, defined_in: Option<&str>) {
+    let mut facts = vec![place.kind.as_str().to_owned()];
+    if let Some(parent) = place.parent.as_deref() {
+        facts.push(format!("in {}", places.name(parent)));
+    }
+    if !place.country.is_empty() {
+        facts.push(format!("country {}", place.country));
+    }
+    let _ = writeln!(text, "\n{}", facts.join(", "));
+    let names: Vec<String> = place
+        .names
+        .iter()
+        .skip(1)
+        .filter(|n| !n.lang.is_empty())
+        .take(8)
+        .map(|n| format!("{} ({})", n.name, n.lang))
+        .collect();
+    if !names.is_empty() {
+        let _ = writeln!(text, "\nAlso: {}", names.join(", "));
+    }
+    if place.valid_from.is_some() || place.valid_to.is_some() {
+        let _ = write!(
+            text,
+            "\nValid {} – {}",
+            place.valid_from.as_deref().unwrap_or("…"),
+            place.valid_to.as_deref().unwrap_or("…")
+        );
+        if let Some(successor) = place.successor.as_deref() {
+            let _ = write!(text, ", succeeded by {}", places.name(successor));
+        }
+        text.push('\n');
+    }
+    if let Some(coordinates) = place.coordinates {
+        let _ = writeln!(text, "\n{:.4}, {:.4}", coordinates.lat, coordinates.lon);
+    }
+    if let Some(file) = defined_in {
+        let _ = writeln!(text, "\nDefined in your gazetteer `{file}`");
+    }
 }
 
 /// The date facts of the temporal mention at `range`: weekday, granularity, resolution and the

@@ -70,6 +70,16 @@ pub fn apply_in_order(session: &Arc<Session>, method: &str, params: Option<&serd
     if applied.wake {
         session.wake.notify_one();
     }
+    if matches!(
+        method,
+        "workspace/didChangeWatchedFiles"
+            | "workspace/didChangeConfiguration"
+            | "workspace/didChangeWorkspaceFolders"
+    ) {
+        // A configuration may now name another user gazetteer: watch it.
+        let session = Arc::clone(session);
+        tokio::spawn(async move { initialized::refresh_watchers(&session).await });
+    }
 }
 
 /// Parses notification parameters, or `None` when they are malformed.
