@@ -186,37 +186,41 @@ fn read_documents(
     read: &AtomicUsize,
 ) -> Vec<String> {
     let failures = std::sync::Mutex::new(Vec::new());
-    paths.par_chunks(CHUNK).for_each(|chunk| {
-        if session.is_shut_down() {
-            return;
-        }
-        let mut loaded = Vec::with_capacity(chunk.len());
-        for (path, max_bytes) in chunk {
-            match (
-                state::read_document_file(path, *max_bytes),
-                Uri::from_file_path(path),
-            ) {
-                (Ok(content), Some(uri)) => loaded.push((uri, content)),
-                (Err(error), _) => failures
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(format!("cannot read {}: {error}", path.display())),
-                (Ok(_), None) => {}
-            }
-        }
+    for group in paths.chunks(CHUNK * 8) {
         // Texts wait in the state until the worker takes them: reading far ahead of it would
-        // hold the whole corpus in memory at once.
+        // hold the whole corpus in memory at once. The wait happens here, on this thread, never
+        // on rayon's: the worker summarises on rayon's pool, and reader tasks asleep there would
+        // keep it from ever catching up.
         while session.state().dirty.len() > MAX_WAITING && !session.is_shut_down() {
             std::thread::sleep(Duration::from_millis(2));
         }
-        {
-            let mut state = session.state();
-            for (uri, content) in loaded {
-                state.add_indexed(uri, content);
-            }
+        if session.is_shut_down() {
+            break;
         }
-        read.fetch_add(chunk.len(), Ordering::Relaxed);
-        session.wake.notify_one();
-    });
+        group.par_chunks(CHUNK).for_each(|chunk| {
+            let mut loaded = Vec::with_capacity(chunk.len());
+            for (path, max_bytes) in chunk {
+                match (
+                    state::read_document_file(path, *max_bytes),
+                    Uri::from_file_path(path),
+                ) {
+                    (Ok(content), Some(uri)) => loaded.push((uri, content)),
+                    (Err(error), _) => failures
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(format!("cannot read {}: {error}", path.display())),
+                    (Ok(_), None) => {}
+                }
+            }
+            {
+                let mut state = session.state();
+                for (uri, content) in loaded {
+                    state.add_indexed(uri, content);
+                }
+            }
+            read.fetch_add(chunk.len(), Ordering::Relaxed);
+            session.wake.notify_one();
+        });
+    }
     failures.into_inner().unwrap_or_else(|p| p.into_inner())
 }
