@@ -62,16 +62,7 @@ pub fn signature(normalized: &[u8], shingle_words: usize) -> Option<Signature> {
     }
     // A paragraph shorter than a shingle is one shingle of all its words.
     let window = shingle_words.min(words);
-    // On the stack for paragraphs of up to 256 shingles (nearly all): no allocation.
-    let mut inline = [0u64; 256];
-    let mut heap = Vec::new();
-    let shingles: &mut [u64] = if words + 1 - window <= inline.len() {
-        &mut inline[..words + 1 - window]
-    } else {
-        heap.resize(words + 1 - window, 0);
-        &mut heap
-    };
-    let mut count = 0;
+    let mut shingles: Vec<u64> = Vec::with_capacity(words + 1 - window);
     // The hashes of the last `window` words, in a ring.
     let mut ring = [0u64; MAX_SHINGLE_WORDS];
     for (seen, word) in normalized.split(|&byte| byte == b' ').enumerate() {
@@ -84,16 +75,14 @@ pub fn signature(normalized: &[u8], shingle_words: usize) -> Option<Signature> {
             let word = ring[(seen - offset) % MAX_SHINGLE_WORDS];
             hash = (hash.rotate_left(23) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         }
-        shingles[count] = hash;
-        count += 1;
+        shingles.push(hash);
     }
-    let shingles = &shingles[..count];
     let mut minima = [u64::MAX; SIGNATURE_LEN];
     let mut filled = 0;
     let mut round = 0u64;
     while filled < SIGNATURE_LEN {
         let seed = mix(0x6761_7a65_7474_6531 ^ round); // "gazette1"
-        for &shingle in shingles {
+        for &shingle in &shingles {
             let hash = mix(shingle ^ seed);
             let bin = bin_of(hash);
             // The round in the top 16 bits (a one-shingle paragraph needs a few hundred
