@@ -11,8 +11,8 @@
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// FNV-1a style 64-bit hash over folded characters; cheap and good enough for name keys.
-const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
-const HASH_PRIME: u64 = 0x0000_0100_0000_01b3;
+pub(crate) const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+pub(crate) const HASH_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// One word of text: its byte range, folded-key hash and case shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +33,12 @@ pub struct Token {
 pub fn is_ideographic(c: char) -> bool {
     matches!(c as u32,
         0xAC00..=0xD7A3 | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+/// True for the characters [`tokenize`] puts inside tokens (letters, digits, combining marks,
+/// ideographs); every other character separates tokens.
+pub fn is_token_char(c: char) -> bool {
+    is_ideographic(c) || is_word_char(c)
 }
 
 fn is_word_char(c: char) -> bool {
@@ -169,7 +175,7 @@ pub fn folded_word_hash(folded: &str) -> u64 {
 }
 
 #[inline]
-fn finish(hash: u64) -> u64 {
+pub(crate) fn finish(hash: u64) -> u64 {
     // A final avalanche so that the n-gram combination below mixes well.
     let mut h = hash ^ (hash >> 33);
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);

@@ -122,10 +122,21 @@ impl LocalityTagger {
         earlier: &[EntitySpan],
         date: Option<&str>,
     ) -> Vec<EntitySpan> {
-        let tokens = tokenize(text);
-        let language = detect_language(text, &tokens, &self.context);
-        let mentions = self.scan(text, &tokens, language, earlier);
-        self.resolve(text, &tokens, language, mentions, date)
+        self.tag_tokens(text, &tokenize(text), earlier, date)
+    }
+
+    /// [`LocalityTagger::tag_dated`] over the text's [`tokenize`] tokens, when the pipeline has
+    /// them already.
+    pub(crate) fn tag_tokens(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        earlier: &[EntitySpan],
+        date: Option<&str>,
+    ) -> Vec<EntitySpan> {
+        let language = detect_language(text, tokens, &self.context);
+        let mentions = self.scan(text, tokens, language, earlier);
+        self.resolve(text, tokens, language, mentions, date)
     }
 
     /// The form of a place on `date`: the place itself while it exists, else its successor
@@ -316,14 +327,14 @@ impl LocalityTagger {
         // evidence for what they contain ("An Phu" next to "Tam Ky" is Tam Ky's ward).
         let mut chosen: Vec<Option<Choice>> = vec![None; mentions.len()];
         for round in 0..2 {
-            let mut mentioned: HashKeyed<Vec<usize>> = HashKeyed::default();
+            let mut mentioned: HashKeyed<Mentioned> = HashKeyed::default();
             if round > 0 {
                 for (m, choice) in chosen.iter().enumerate() {
                     if let Some(choice) = choice {
-                        mentioned
+                        let entry = mentioned
                             .entry(place_key(choice.place))
-                            .or_default()
-                            .push(m);
+                            .or_insert(Mentioned { first: m, count: 0 });
+                        entry.count += 1;
                     }
                 }
             }
@@ -415,7 +426,7 @@ impl LocalityTagger {
         this: usize,
         context: &MentionContext,
         countries: &[&str],
-        mentioned: &HashKeyed<Vec<usize>>,
+        mentioned: &HashKeyed<Mentioned>,
         language: Language,
         date: Option<&str>,
     ) -> Option<Choice> {
@@ -426,7 +437,7 @@ impl LocalityTagger {
                 && self.ancestors(candidate.place).any(|ancestor| {
                     mentioned
                         .get(&place_key(ancestor))
-                        .is_some_and(|ms| ms.iter().any(|&m| m != this))
+                        .is_some_and(|ms| ms.count > 1 || ms.first != this)
                 });
             let head_match = context.head_kinds.iter().any(|&k| kind_fits(k, place.kind));
             let mut score = self.priors[candidate.place as usize];
@@ -454,13 +465,11 @@ impl LocalityTagger {
             }
             // A city named like the province it is the seat of is what a bare name means
             // ("Daegu", "Yaroslavl") unless a head says otherwise.
+            // (`parents` holds the index of the place with the parent's id, ids being unique.)
+            let parent = self.parents[candidate.place as usize];
             let seat = place.kind == PlaceKind::City
-                && place.parent.as_deref().is_some_and(|parent| {
-                    mention
-                        .candidates
-                        .iter()
-                        .any(|c| self.place(c.place).id == parent)
-                });
+                && parent != u32::MAX
+                && mention.candidates.iter().any(|c| c.place == parent);
             if seat {
                 score += 1.5;
             }
@@ -528,6 +537,13 @@ struct MentionContext {
     title: bool,
     /// The mention is an acronym or sits inside a longer name: never a place.
     rejected: bool,
+}
+
+/// The mentions whose chosen place is a given place: the first of them and how many.
+#[derive(Clone, Copy, Debug)]
+struct Mentioned {
+    first: usize,
+    count: usize,
 }
 
 /// The place chosen for a mention and the evidence for it.

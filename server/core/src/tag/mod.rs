@@ -93,14 +93,14 @@ pub fn tag_document_with(
     config: &TaggingConfig,
     localities: &locality::LocalityTagger,
 ) -> DocumentTags {
-    // Dates and names share one tokenisation of the text.
-    let tokens = tokens::Tokens::new(text);
+    // One scan of the text serves all three taggers (the localities' tokens are derived from it).
+    let tokens = tokens::Tokens::with_folded(text);
     let temporal = temporal::analyse_tokens(&tokens, config);
     // Places are linked in the form they had on the document's date (Quảng Nam before and
     // after the 2025 reform).
     let dct = temporal.dct.map(|dct| dct.date.timex());
     let mut spans = temporal::spans_of(temporal);
-    let localities = localities.tag_dated(text, &spans, dct.as_deref());
+    let localities = localities.tag_tokens(text, &tokens.folded, &spans, dct.as_deref());
     spans.extend(localities);
     let names = names::tag_names_in(&tokens, &spans, config);
     spans.extend(names);

@@ -15,6 +15,8 @@ use std::hash::BuildHasherDefault;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use crate::gazetteer::fold;
+
 /// What a token is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TokenKind {
@@ -32,18 +34,25 @@ pub(crate) struct Token {
     pub start: u32,
     pub end: u32,
     pub kind: TokenKind,
-    flags: u8,
+    flags: u16,
 }
 
-const CAPITALISED: u8 = 1;
-const ALL_CAPS: u8 = 2;
-const SPACE_BEFORE: u8 = 4;
-const NEWLINE_BEFORE: u8 = 8;
-const IN_URL: u8 = 16;
-const NON_ASCII: u8 = 32;
-const HAS_MARK: u8 = 64;
+const CAPITALISED: u16 = 1;
+const ALL_CAPS: u16 = 2;
+const SPACE_BEFORE: u16 = 4;
+const NEWLINE_BEFORE: u16 = 8;
+const IN_URL: u16 = 16;
+const NON_ASCII: u16 = 32;
+const HAS_MARK: u16 = 64;
 /// Some letter is upper case (not only the first).
-const HAS_UPPER: u8 = 128;
+const HAS_UPPER: u16 = 128;
+/// The word's folded hash was not computed while scanning (an apostrophe, a letter outside the
+/// Latin folding table, a leading combining mark): the locality tokens of its stretch of text
+/// come from [`fold::tokenize`].
+const FOLD_SLOW: u16 = 256;
+/// A punctuation token whose character the locality tokenizer counts as part of a word (a
+/// digit of another script).
+const FOLD_PART: u16 = 512;
 
 impl Token {
     /// The first letter is upper case (`Da`, `DA`, `Đà`).
@@ -85,6 +94,9 @@ pub(crate) struct Tokens<'a> {
     /// The [`key_hash`] of each word token's key (0 for other tokens), so that lexicon lookups
     /// of words that are in no lexicon stop at a filter without hashing the word again.
     hashes: Vec<u64>,
+    /// The same text split as the locality tagger splits it ([`fold::tokenize`]), when asked
+    /// for ([`Tokens::with_folded`]): one scan of the text serves every tagger.
+    pub folded: Vec<fold::Token>,
 }
 
 const IN_LOWERED: u32 = 1 << 31;
@@ -92,8 +104,27 @@ const IN_LOWERED: u32 = 1 << 31;
 impl<'a> Tokens<'a> {
     /// Splits `text` into tokens in one pass.
     pub fn new(text: &'a str) -> Tokens<'a> {
+        Tokens::scan(text, false)
+    }
+
+    /// [`Tokens::new`], plus the locality tagger's tokens ([`Tokens::folded`]), identical to
+    /// [`fold::tokenize`]'s but derived from this scan: a word of ASCII or Latin letters standing
+    /// alone (most words) gets its folded hash from the scan itself, and only stretches the
+    /// two tokenizers split differently (apostrophes, digits glued to letters, Hangul, other
+    /// scripts) are tokenised again.
+    pub fn with_folded(text: &'a str) -> Tokens<'a> {
+        Tokens::scan(text, true)
+    }
+
+    fn scan(text: &'a str, with_folded: bool) -> Tokens<'a> {
         let bytes = text.as_bytes();
-        let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
+        let capacity = text.len() / 5 + 1;
+        let mut tokens: Vec<Token> = Vec::with_capacity(capacity);
+        // The folded hash (before its final mixing) of each word and number token.
+        let mut fold_hashes: Vec<u64> = Vec::with_capacity(capacity);
+        let mut keys = Vec::with_capacity(capacity);
+        let mut hashes = Vec::with_capacity(capacity);
+        let mut lowered = String::new();
         let mut position = 0usize;
         let mut gap_flags = SPACE_BEFORE | NEWLINE_BEFORE;
         // Index of the first token of the current white-space-delimited chunk, for URL marking.
@@ -101,7 +132,12 @@ impl<'a> Tokens<'a> {
         let mut in_url = false;
         while position < bytes.len() {
             let byte = bytes[position];
-            if byte.is_ascii_whitespace() {
+            let class = if byte < 0x80 {
+                ASCII_CLASS[byte as usize]
+            } else {
+                0
+            };
+            if class & SPACE != 0 {
                 if byte == b'\n' {
                     gap_flags |= NEWLINE_BEFORE;
                 }
@@ -125,26 +161,63 @@ impl<'a> Tokens<'a> {
             }
             if gap_flags & SPACE_BEFORE != 0 {
                 chunk_start = tokens.len();
-                in_url = starts_url(&bytes[position..]);
+                in_url = (byte | 0x20) == b'w' && starts_url(&bytes[position..]);
             }
             let start = position;
             let mut flags = gap_flags;
             gap_flags = 0;
             let kind;
-            if byte.is_ascii_digit() {
+            let mut fold_hash = fold::HASH_SEED;
+            // The lexicon key (a byte range, see `keys`) and its hash, for words.
+            let mut key = (start as u32, 0u32);
+            let mut hash = 0;
+            if class & DIGIT != 0 {
                 kind = TokenKind::Number;
-                position += 1;
                 while position < bytes.len() && bytes[position].is_ascii_digit() {
+                    fold_hash = (fold_hash ^ bytes[position] as u64).wrapping_mul(fold::HASH_PRIME);
                     position += 1;
                 }
-            } else if is_word_char(ch) {
+            } else if class & LETTER != 0 || (byte >= 0x80 && is_word_char(ch)) {
                 kind = TokenKind::Word;
-                let (end, word_flags) = scan_word(text, position);
+                let (end, word_flags, word_hash) = scan_word(text, position);
                 position = end;
                 flags |= word_flags;
+                fold_hash = word_hash;
+                let word = &text[start..end];
+                // The key of an ASCII word the scan folded is its lower-case form, whose
+                // `key_hash` is the folded hash the scan computed.
+                let ascii_folded = flags & (NON_ASCII | FOLD_SLOW) == 0;
+                // A word without combining marks is taken as composed, one without capitals
+                // as lower case: most words are their own key and cost nothing.
+                if flags & (HAS_UPPER | HAS_MARK) == 0 {
+                    hash = if ascii_folded {
+                        fold::finish(fold_hash).max(1)
+                    } else {
+                        key_hash(word)
+                    };
+                } else {
+                    let key_start = lowered.len();
+                    if flags & HAS_MARK != 0 {
+                        lowered.push_str(&lexicon_key(word, true));
+                    } else if flags & NON_ASCII == 0 {
+                        lowered.push_str(word);
+                        lowered[key_start..].make_ascii_lowercase();
+                    } else {
+                        lowered.extend(word.chars().flat_map(char::to_lowercase));
+                    }
+                    hash = if ascii_folded {
+                        fold::finish(fold_hash).max(1)
+                    } else {
+                        key_hash(&lowered[key_start..])
+                    };
+                    key = (key_start as u32 | IN_LOWERED, lowered.len() as u32);
+                }
             } else {
                 kind = TokenKind::Punct;
                 position += ch_len;
+                if byte >= 0x80 && fold::is_token_char(ch) {
+                    flags |= FOLD_PART;
+                }
                 // `://` and `@` inside a chunk make the whole chunk a URL or an address.
                 if !in_url
                     && ((byte == b':' && bytes[position..].starts_with(b"//")) || byte == b'@')
@@ -158,49 +231,31 @@ impl<'a> Tokens<'a> {
             if in_url {
                 flags |= IN_URL;
             }
+            if key.1 == 0 {
+                key.1 = position as u32;
+            }
             tokens.push(Token {
                 start: start as u32,
                 end: position as u32,
                 kind,
                 flags,
             });
+            fold_hashes.push(fold_hash);
+            keys.push(key);
+            hashes.push(hash);
         }
-        let mut keys = Vec::with_capacity(tokens.len());
-        let mut hashes = Vec::with_capacity(tokens.len());
-        let mut lowered = String::new();
-        for token in &tokens {
-            let word = &text[token.start as usize..token.end as usize];
-            let borrowed = (token.start, token.end);
-            if token.kind != TokenKind::Word {
-                keys.push(borrowed);
-                hashes.push(0);
-                continue;
-            }
-            // A word without combining marks is taken as composed, one without capitals as
-            // lower case: most words are their own key and cost nothing.
-            if token.flags & (HAS_UPPER | HAS_MARK) == 0 {
-                keys.push(borrowed);
-                hashes.push(key_hash(word));
-                continue;
-            }
-            let start = lowered.len() as u32 | IN_LOWERED;
-            if token.flags & HAS_MARK != 0 {
-                lowered.push_str(&lexicon_key(word, true));
-            } else if token.flags & NON_ASCII == 0 {
-                lowered.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
-            } else {
-                lowered.extend(word.chars().flat_map(char::to_lowercase));
-            }
-            let key_start = (start & !IN_LOWERED) as usize;
-            hashes.push(key_hash(&lowered[key_start..]));
-            keys.push((start, lowered.len() as u32));
-        }
+        let folded = if with_folded {
+            fold_tokens(text, &tokens, &fold_hashes)
+        } else {
+            Vec::new()
+        };
         Tokens {
             text,
             tokens,
             keys,
             lowered,
             hashes,
+            folded,
         }
     }
 
@@ -248,7 +303,15 @@ impl<'a> Tokens<'a> {
     /// True when token `index` is a word whose key is one of `words`.
     pub fn is_word_in(&self, index: usize, words: &[&str]) -> bool {
         match self.tokens.get(index) {
-            Some(token) if token.kind == TokenKind::Word => words.contains(&self.key(index)),
+            Some(token) if token.kind == TokenKind::Word => {
+                // Length and first byte first: most comparisons stop there without a call to
+                // compare the strings.
+                let key = self.key(index);
+                let first = key.as_bytes().first();
+                words.iter().any(|word| {
+                    word.len() == key.len() && word.as_bytes().first() == first && *word == key
+                })
+            }
             _ => false,
         }
     }
@@ -263,6 +326,33 @@ impl<'a> Tokens<'a> {
         Some((digits.parse().ok()?, digits.len()))
     }
 }
+
+const LETTER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 4;
+const SPACE: u8 = 8;
+
+/// What each ASCII byte is, for the scanner's inner loops.
+const ASCII_CLASS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let b = byte as u8;
+        table[byte] = if b.is_ascii_uppercase() {
+            LETTER | UPPER
+        } else if b.is_ascii_lowercase() {
+            LETTER
+        } else if b.is_ascii_digit() {
+            DIGIT
+        } else if b.is_ascii_whitespace() {
+            SPACE
+        } else {
+            0
+        };
+        byte += 1;
+    }
+    table
+};
 
 /// True for characters that make up words: letters of any script and combining marks (NFD).
 fn is_word_char(ch: char) -> bool {
@@ -314,31 +404,46 @@ fn letter_class(ch: char) -> LetterClass {
     }
 }
 
-/// Scans a word from `start`; returns its end and its case flags.
-fn scan_word(text: &str, start: usize) -> (usize, u8) {
+/// Scans a word from `start`; returns its end, its case flags and its folded hash (the hash
+/// [`fold::tokenize`] would give it, before the final mixing; not meaningful with `FOLD_SLOW`).
+fn scan_word(text: &str, start: usize) -> (usize, u16, u64) {
     let bytes = text.as_bytes();
     let mut position = start;
-    let mut flags = 0u8;
+    let mut flags = 0u16;
     let mut letters = 0usize;
     let mut upper = 0usize;
     let mut first = true;
+    let mut hash = fold::HASH_SEED;
+    let step = |hash: u64, folded: u8| (hash ^ folded as u64).wrapping_mul(fold::HASH_PRIME);
     while position < bytes.len() {
         let byte = bytes[position];
-        if byte.is_ascii_alphabetic() {
-            letters += 1;
-            if byte.is_ascii_uppercase() {
-                upper += 1;
-                if first {
-                    flags |= CAPITALISED;
-                }
+        if byte < 0x80 && ASCII_CLASS[byte as usize] & LETTER != 0 {
+            if first && byte.is_ascii_uppercase() {
+                flags |= CAPITALISED;
             }
             first = false;
-            position += 1;
+            // The rest of an ASCII run in a tight loop.
+            while let Some(&letter) = bytes.get(position) {
+                let class = if letter < 0x80 {
+                    ASCII_CLASS[letter as usize]
+                } else {
+                    0
+                };
+                if class & LETTER == 0 {
+                    break;
+                }
+                letters += 1;
+                upper += usize::from(class & UPPER != 0);
+                // ASCII letters lower-case by setting one bit.
+                hash = step(hash, letter | 0x20);
+                position += 1;
+            }
             continue;
         }
         if byte < 0x80 {
             // An internal apostrophe joins two letter runs (`People's`).
             if byte == b'\'' && next_is_letter(text, position + 1) && letters > 0 {
+                flags |= FOLD_SLOW;
                 position += 1;
                 continue;
             }
@@ -346,10 +451,33 @@ fn scan_word(text: &str, start: usize) -> (usize, u8) {
         }
         let ch = text[position..].chars().next().unwrap_or(' ');
         if ch == '’' && next_is_letter(text, position + ch.len_utf8()) && letters > 0 {
+            flags |= FOLD_SLOW;
             position += ch.len_utf8();
             continue;
         }
-        let class = letter_class(ch);
+        // The precomposed Latin letters of the corpora's languages: folded letter and case
+        // from one table.
+        let class = match fold::fold_latin(ch) {
+            Some((folded, is_upper)) => {
+                hash = step(hash, folded);
+                if is_upper {
+                    LetterClass::Upper
+                } else {
+                    LetterClass::Lower
+                }
+            }
+            None => {
+                let class = letter_class(ch);
+                // Combining marks fold to nothing; other letters take the general path.
+                if !(class == LetterClass::Mark
+                    && ('\u{300}'..='\u{36F}').contains(&ch)
+                    && letters > 0)
+                {
+                    flags |= FOLD_SLOW;
+                }
+                class
+            }
+        };
         match class {
             LetterClass::None => break,
             LetterClass::Mark => flags |= HAS_MARK,
@@ -373,7 +501,53 @@ fn scan_word(text: &str, start: usize) -> (usize, u8) {
     if upper > 0 {
         flags |= HAS_UPPER;
     }
-    (position, flags)
+    (position, flags, hash)
+}
+
+/// The locality tagger's tokens ([`fold::tokenize`]) from the scan's: a word or number that
+/// stands alone and was folded while scanning becomes one token as it is; a stretch of tokens
+/// glued together (`Covid19`, `People's`) or holding letters the scan did not fold is
+/// tokenised again, alone (the fold tokenizer's boundaries never cross white space or a
+/// punctuation character it does not count as part of a word).
+fn fold_tokens(text: &str, tokens: &[Token], fold_hashes: &[u64]) -> Vec<fold::Token> {
+    let mut folded = Vec::with_capacity(tokens.len());
+    let part_of_word =
+        |token: &Token| token.kind != TokenKind::Punct || token.flags & FOLD_PART != 0;
+    let mut index = 0;
+    while index < tokens.len() {
+        let token = tokens[index];
+        if !part_of_word(&token) {
+            index += 1;
+            continue;
+        }
+        let mut end = index + 1;
+        while end < tokens.len()
+            && tokens[end].start == tokens[end - 1].end
+            && part_of_word(&tokens[end])
+        {
+            end += 1;
+        }
+        if end == index + 1 && token.kind != TokenKind::Punct && token.flags & FOLD_SLOW == 0 {
+            folded.push(fold::Token {
+                start: token.start,
+                end: token.end,
+                hash: fold::finish(fold_hashes[index]),
+                // Digits count as capitals for the locality tokenizer.
+                capitalised: token.kind == TokenKind::Number || token.is_capitalised(),
+                ideographic: false,
+            });
+        } else {
+            let base = token.start;
+            let stretch = &text[base as usize..tokens[end - 1].end as usize];
+            folded.extend(fold::tokenize(stretch).into_iter().map(|t| fold::Token {
+                start: t.start + base,
+                end: t.end + base,
+                ..t
+            }));
+        }
+        index = end;
+    }
+    folded
 }
 
 fn next_is_letter(text: &str, position: usize) -> bool {
@@ -430,16 +604,16 @@ impl std::hash::Hasher for WordHasher {
 /// Builds [`WordHasher`]s.
 pub(crate) type LexiconHasher = BuildHasherDefault<WordHasher>;
 
-/// The hash of a lexicon key for [`Lexicon`]'s filter (Fx-style, then mixed so that any bits
-/// can index the filter).
+/// The hash of a lexicon key for [`Lexicon`]'s filter: the locality tokenizer's folded hash
+/// taken over the key's bytes, so that for an ASCII word (whose key is its folded form) the
+/// tokenizer computes both at once. Never 0, which marks tokens that are not words.
 #[inline]
 pub(crate) fn key_hash(key: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = WordHasher::default();
-    hasher.write(key.as_bytes());
-    let hash = hasher.finish() ^ key.len() as u64;
-    // Never 0, which marks tokens that are not words.
-    ((hash ^ (hash >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)).max(1)
+    let mut hash = fold::HASH_SEED;
+    for &byte in key.as_bytes() {
+        hash = (hash ^ byte as u64).wrapping_mul(fold::HASH_PRIME);
+    }
+    fold::finish(hash).max(1)
 }
 
 /// Bits in a lexicon's filter: 16,384 (2 KiB, stays in the L1 cache), two bits per key, so
@@ -613,6 +787,9 @@ fn slug_unicode(text: &str) -> String {
 }
 
 #[cfg(test)]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -714,6 +891,76 @@ mod tests {
         );
         assert_eq!(lexicon.get("ngày"), Some(&1));
         assert!(!lexicon.contains_key("ngay"));
+    }
+
+    /// The shared scan's locality tokens are exactly [`fold::tokenize`]'s, and every word's
+    /// key hash is the hash of its key, whichever path computed them.
+    fn check_shared_scan(text: &str) {
+        let tokens = Tokens::with_folded(text);
+        assert_eq!(tokens.folded, fold::tokenize(text), "{text:?}");
+        let scanned: Vec<reference::ReferenceToken> = (0..tokens.len())
+            .map(|i| {
+                let t = tokens.tokens[i];
+                (
+                    t.start,
+                    t.end,
+                    t.kind,
+                    t.flags & 0xFF,
+                    tokens.key(i).to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(scanned, reference::tokens(text), "{text:?}");
+        for index in 0..tokens.len() {
+            let expected = if tokens.tokens[index].kind == TokenKind::Word {
+                key_hash(tokens.key(index))
+            } else {
+                0
+            };
+            assert_eq!(tokens.key_hash(index), expected, "{text:?} token {index}");
+        }
+    }
+
+    #[test]
+    fn shared_scan_gives_the_locality_tokens_of_every_character() {
+        // Every character of the Latin, combining-mark, punctuation, Hangul-adjacent and CJK
+        // blocks, alone, glued to ASCII letters and digits, after an apostrophe, and at the
+        // start of a word, as in `fold`'s own check of its fast tokenizer.
+        let ranges = (0x20u32..0x2100)
+            .chain(0x1E00..0x1F00)
+            .chain(0x3000..0x3100)
+            .chain(0xFF00..0xFF20);
+        for code in ranges.chain([0xAC00, 0xD7A3, 0x4E00, 0x9FFF, 0x1F600, 0xFFFD, 0x0660]) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for text in [
+                format!("{c}"),
+                format!("Ab{c}cD {c}x 9{c} {c}9 x'{c}y Đ{c}"),
+                format!("people’{c} {c}’s DA{c}NANG"),
+            ] {
+                check_shared_scan(&text);
+            }
+        }
+    }
+
+    #[test]
+    fn shared_scan_gives_the_locality_tokens_of_mixed_text() {
+        let mixed = "Đà Nẵng–Daegu: 대구광역시에서 Hội An, Łódź i Wietnamie (2016). Ñu ǅ ß Æ \
+                     People’s Committee, Covid-19, abc123def 2016年10月 ª1 µm x²y Jung-ki \
+                     https://x.vn/a-2016 a@b.pl Tam Kỳ's 17‑18 ١٢٣ Ⅻ";
+        check_shared_scan(mixed);
+        check_shared_scan(&mixed.nfd().collect::<String>());
+        check_shared_scan(&mixed.to_uppercase());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shared_scan_gives_the_locality_tokens_of_any_text(
+            text in "[a-zA-Z0-9 '’\\-.,\n\u{300}-\u{303}ÀÁẠĐđłŁßæª²١Ⅻ대구市は\u{a0}]{0,40}"
+        ) {
+            check_shared_scan(&text);
+        }
     }
 
     #[test]

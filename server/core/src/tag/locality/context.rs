@@ -71,8 +71,9 @@ pub fn detect_language(text: &str, tokens: &[Token], words: &ContextWords) -> La
             }
             continue;
         }
-        // Function words are short; most tokens skip the lookup.
-        if token.end - token.start > 8 {
+        // Function words are short; most tokens skip the lookup, and most others the
+        // filter of the function words' hashes.
+        if token.end - token.start > 8 || !words.may_be_function_word(token.hash) {
             continue;
         }
         let Some(&bits) = words.function_words.get(&token.hash) else {
@@ -204,6 +205,8 @@ pub struct ContextWords {
     heads: Vec<(Vec<u64>, HeadPosition, PlaceKind)>,
     titles: Vec<Vec<u64>>,
     function_words: HashKeyed<u8>,
+    /// A 256-bit filter over the function words' hashes (one bit each).
+    function_filter: [u64; 4],
     /// Heads by the word that touches the name: indices into `heads` of the heads after a
     /// name by their first word, of the heads before a name by their last word.
     heads_after: HashKeyed<Vec<usize>>,
@@ -236,14 +239,28 @@ impl ContextWords {
                 titles_by_last.entry(last).or_default().push(index);
             }
         }
+        let function_words = function_words();
+        let mut function_filter = [0u64; 4];
+        for &hash in function_words.keys() {
+            let bit = (hash & 0xFF) as usize;
+            function_filter[bit / 64] |= 1 << (bit % 64);
+        }
         ContextWords {
             heads,
             titles,
-            function_words: function_words(),
+            function_words,
+            function_filter,
             heads_after,
             heads_before,
             titles_by_last,
         }
+    }
+
+    /// False when the token hash `hash` is surely no function word.
+    #[inline]
+    fn may_be_function_word(&self, hash: u64) -> bool {
+        let bit = (hash & 0xFF) as usize;
+        self.function_filter[bit / 64] & (1 << (bit % 64)) != 0
     }
 
     /// Heads next to tokens `first..=last`: the kind each is evidence of, and where it stands.

@@ -1,10 +1,6 @@
 //! Organisation rules: English final heads, Vietnamese initial heads, Polish heads with agreeing
 //! adjectives, newspaper mastheads, Korean Hangul suffixes, and acronyms linked to full names.
 
-use std::collections::HashMap;
-
-use crate::tag::tokens::LexiconHasher;
-
 use super::lexicon::{self, Role};
 use super::{Context, IN_DATE, IN_LOCALITY, IN_ORGANISATION, IN_PERSON, Name};
 use crate::tag::tokens::{TokenKind, slug};
@@ -293,18 +289,13 @@ fn acronyms(context: &Context<'_, '_>, organisations: &[Name]) -> Vec<Name> {
     if candidates.is_empty() {
         return Vec::new();
     }
-    let mut known: HashMap<String, Option<String>, LexiconHasher> = HashMap::default();
-    let mut add = |acronym: String, norm: &str| {
-        if acronym.chars().count() < 2 {
-            return;
-        }
-        let entry = known
-            .entry(acronym)
-            .or_insert_with(|| Some(norm.to_owned()));
-        if entry.as_deref() != Some(norm) {
-            *entry = None;
-        }
-    };
+    // Only the candidates' texts can be linked: each is compared with the suffixes of every
+    // organisation's initials, and no string is built per suffix.
+    let mut wanted: Vec<&str> = candidates.iter().map(|&i| t.text_of(i)).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    // Per wanted acronym: unseen (`None`), the one norm it abbreviates, or several (`Some(None)`).
+    let mut known: Vec<Option<Option<&str>>> = vec![None; wanted.len()];
     for name in organisations {
         // Each word's initial once (folded to ASCII and upper-cased), then every suffix of
         // the list of initials.
@@ -326,7 +317,11 @@ fn acronyms(context: &Context<'_, '_>, organisations: &[Name]) -> Vec<Name> {
             .collect();
         for list in [&words, &capitals] {
             for start in 0..list.len() {
-                add(list[start..].concat(), &name.norm);
+                // (Acronyms of fewer than two characters are never linked; the candidates
+                // all have two letters or more.)
+                link(&mut known, &wanted, &name.norm, |text| {
+                    concat_equals(&list[start..], text)
+                });
             }
         }
         // `Full Name (ABBR)`.
@@ -336,18 +331,54 @@ fn acronyms(context: &Context<'_, '_>, organisations: &[Name]) -> Vec<Name> {
                 .is_some_and(|tok| tok.is_all_caps())
             && t.is_punct(name.last + 3, ')')
         {
-            add(t.text_of(name.last + 2).to_owned(), &name.norm);
+            let abbreviation = t.text_of(name.last + 2);
+            link(&mut known, &wanted, &name.norm, |text| text == abbreviation);
         }
     }
     let mut found = Vec::new();
     for index in candidates {
-        if let Some(Some(norm)) = known.get(t.text_of(index)) {
+        let slot = wanted
+            .binary_search(&t.text_of(index))
+            .ok()
+            .and_then(|w| known[w]);
+        if let Some(Some(norm)) = slot {
             found.push(Name {
                 first: index,
                 last: index,
-                norm: norm.clone(),
+                norm: norm.to_owned(),
             });
         }
     }
     found
+}
+
+/// Records that the wanted acronyms `abbreviates` accepts stand for the organisation `norm`.
+fn link<'n>(
+    known: &mut [Option<Option<&'n str>>],
+    wanted: &[&str],
+    norm: &'n str,
+    abbreviates: impl Fn(&str) -> bool,
+) {
+    for (slot, text) in known.iter_mut().zip(wanted) {
+        if !abbreviates(text) {
+            continue;
+        }
+        match slot {
+            None => *slot = Some(Some(norm)),
+            Some(Some(seen)) if *seen != norm => *slot = Some(None),
+            _ => {}
+        }
+    }
+}
+
+/// True when `parts`, concatenated, make `text`.
+fn concat_equals(parts: &[&str], text: &str) -> bool {
+    let mut rest = text;
+    for part in parts {
+        match rest.strip_prefix(part) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }

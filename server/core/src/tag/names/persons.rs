@@ -223,15 +223,16 @@ fn name_shape(context: &Context<'_, '_>, index: usize) -> Option<(usize, usize)>
     if !context.is_name_word(index) {
         return None;
     }
+    // (The cheapest test first: a surname lookup stops at a filter for most words.)
+    let vietnamese_surname = context.phrases.vietnamese_surnames.contains_token(t, index);
+    let korean_surname = context.phrases.korean_surnames.contains_token(t, index);
+    if !vietnamese_surname && !korean_surname {
+        return None;
+    }
     if index > 0 && (context.is_name_word(index - 1) || context.is_joining_hyphen(index - 1)) {
         return None;
     }
     if index > 0 && t.is_word_in(index - 1, PLACE_WORDS) {
-        return None;
-    }
-    let vietnamese_surname = context.phrases.vietnamese_surnames.contains_token(t, index);
-    let korean_surname = context.phrases.korean_surnames.contains_token(t, index);
-    if !vietnamese_surname && !korean_surname {
         return None;
     }
     let last = name_run(context, index)?;

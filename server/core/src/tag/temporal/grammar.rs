@@ -706,9 +706,9 @@ impl Grammar<'_, '_> {
 
     fn word(&self, index: usize) -> Step {
         // Every rule starts at a word of the lexicon: one lookup settles most words.
-        if self.info(index).is_none() {
+        let Some(info) = self.info(index) else {
             return Step::Nothing;
-        }
+        };
         let key = self.t.key(index);
         match key.as_ref() {
             "ngày" => return self.vietnamese_day(index).unwrap_or(Step::Nothing),
@@ -722,10 +722,15 @@ impl Grammar<'_, '_> {
             }
             _ => {}
         }
-        if let Some(step) = self.same_year(index) {
+        // Same-year phrases and duration prefixes start with trigger words only.
+        if info.trigger
+            && let Some(step) = self.same_year(index)
+        {
             return step;
         }
-        let prefix = if key == "the" && self.word_is(index + 1, lexicon::DURATION_PREFIXES) {
+        let prefix = if !info.trigger {
+            None
+        } else if key == "the" && self.word_is(index + 1, lexicon::DURATION_PREFIXES) {
             Some(index + 2)
         } else if lexicon::DURATION_PREFIXES.contains(&key.as_ref()) {
             Some(index + 1)
@@ -737,10 +742,10 @@ impl Grammar<'_, '_> {
         {
             return step;
         }
-        if self.month_at(index).is_some() {
+        if info.month.is_some() && self.month_at(index).is_some() {
             return self.month_first(index).unwrap_or(Step::Nothing);
         }
-        if let Some(value) = self.info(index).and_then(|info| info.number)
+        if let Some(value) = info.number
             && let Some(step) = self.duration(index, index)
         {
             let _ = value;
@@ -753,7 +758,11 @@ impl Grammar<'_, '_> {
     fn same_year(&self, index: usize) -> Option<Step> {
         let first = self.t.key(index);
         for &(phrase, offset) in lexicon::SAME_YEAR_PHRASES {
-            if !phrase.starts_with(first) {
+            // The phrase's first word must be this one (checked again below, cheaply here).
+            if !phrase
+                .strip_prefix(first)
+                .is_some_and(|rest| rest.starts_with(' '))
+            {
                 continue;
             }
             let mut length = 0;
