@@ -402,6 +402,97 @@ async fn indexing_reports_progress_and_registers_watchers() {
 }
 
 #[tokio::test]
+async fn indexing_publishes_every_document_once_when_it_ends() {
+    // More closed documents than one analysis batch (256), all sharing a paragraph: each batch
+    // affects every document indexed before it. Their diagnostics are computed once, when the
+    // indexing ends, and are all published before the progress ends; an open document is
+    // diagnosed at once, without waiting for the corpus.
+    let dir = scratch_dir("index-once");
+    let documents = 600;
+    for n in 0..documents {
+        std::fs::write(
+            dir.join(format!("{n:03}.txt")),
+            format!("Intro of document {n} about Daegu.\n\n{PARAGRAPH}\n"),
+        )
+        .unwrap();
+    }
+    let open_path = dir.join("open.txt");
+    let open_text = format!("An open document.\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n");
+    std::fs::write(&open_path, &open_text).unwrap();
+    let open_uri = file_uri(&open_path);
+    let client = start(&["utf-16"], &[&dir], json!({"debounceMs": 0})).await;
+    client.open(&open_uri, 1, &open_text);
+    client.wait_for_indexing().await;
+    let notifications = client.notifications();
+    let end = notifications
+        .iter()
+        .position(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+        .unwrap();
+    let mut publications: std::collections::BTreeMap<String, Vec<&Value>> = Default::default();
+    for message in &notifications[..end] {
+        if message["method"] == "textDocument/publishDiagnostics" {
+            let name = message["params"]["uri"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next();
+            publications
+                .entry(name.unwrap().to_owned())
+                .or_default()
+                .push(&message["params"]["diagnostics"]);
+        }
+    }
+    // 000.txt holds the first copy in corpus order; every later document is flagged once.
+    assert!(
+        !publications.contains_key("000.txt"),
+        "{:?}",
+        publications.get("000.txt")
+    );
+    for n in 1..documents {
+        let name = format!("{n:03}.txt");
+        let published = publications.get(&name).map_or(&[][..], Vec::as_slice);
+        assert_eq!(published.len(), 1, "{name}: {published:?}");
+        let codes: Vec<&Value> = published[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| &d["code"])
+            .collect();
+        assert_eq!(codes, ["GZ002"], "{name}");
+    }
+    // The open document's findings (its own repeat and the corpus copy) came first.
+    let open = publications
+        .get("open.txt")
+        .expect("the open document is diagnosed");
+    assert!(
+        open.last()
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "GZ001"),
+        "{open:?}"
+    );
+    let first_closed = notifications
+        .iter()
+        .position(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] != open_uri.as_str()
+        })
+        .unwrap();
+    let first_open = notifications
+        .iter()
+        .position(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == open_uri.as_str()
+        })
+        .unwrap();
+    assert!(first_open < first_closed);
+    client.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn closed_files_follow_the_disk_and_open_files_the_editor() {
     let dir = scratch_dir("watch");
     let closed = dir.join("closed.txt");
@@ -451,6 +542,72 @@ async fn closed_files_follow_the_disk_and_open_files_the_editor() {
         .request_raw("gazette/documentText", json!({"uri": file_uri(&closed)}))
         .await;
     assert!(gone.get("error").is_some(), "{gone}");
+    client.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn closed_documents_are_read_back_from_disk_and_unseen_changes_adopted() {
+    // The server keeps no text for closed documents: what it needs (positions in a closed
+    // document, its text, edits in it) comes from what it remembers of its paragraphs or is read
+    // back from disk, and a file that changed on disk without a watcher event is noticed then,
+    // adopted and re-analysed.
+    let dir = scratch_dir("reread");
+    let a = dir.join("a.txt");
+    let b = dir.join("b.txt");
+    let a_text = format!("Intro of A, Đà Nẵng 🇻🇳.\r\n\r\n{PARAGRAPH}\r\n");
+    let b_text = format!("Intro of B about Daegu.\n\n{PARAGRAPH}\n");
+    std::fs::write(&a, &a_text).unwrap();
+    std::fs::write(&b, &b_text).unwrap();
+    let client = start(&["utf-16"], &[&dir], json!({"debounceMs": 0})).await;
+    client.wait_for_indexing().await;
+    let (a_uri, b_uri) = (file_uri(&a), file_uri(&b));
+    // B's copy is flagged, pointing at A's (closed) copy.
+    let flagged = client.diagnostics_after(0, &b_uri, |d| !d.is_empty()).await;
+    let a_start = a_text.find(PARAGRAPH).unwrap();
+    let related = &flagged[0]["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], a_uri.as_str());
+    assert_eq!(
+        related["range"],
+        range_of(&a_text, a_start, a_start + PARAGRAPH.len(), "utf-16")
+    );
+    assert_eq!(client.document_text(&a_uri).await["text"], a_text.as_str());
+    // "Keep this copy" in B deletes A's copy: an edit in a closed document, at the right place.
+    client.open(&b_uri, 1, &b_text);
+    let b_start = b_text.find(PARAGRAPH).unwrap();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": b_uri},
+                "range": range_of(&b_text, b_start, b_start, "utf-16"),
+                "context": {"diagnostics": []}
+            }),
+        )
+        .await;
+    let keep = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Keep this copy, delete the others")
+        .unwrap_or_else(|| panic!("{actions:#}"));
+    let edits = keep["edit"]["changes"][a_uri.as_str()].as_array().unwrap();
+    assert_eq!(
+        apply_edits(&a_text, edits, "utf-16"),
+        "Intro of A, Đà Nẵng 🇻🇳.\r\n"
+    );
+    // A changes on disk and nobody tells the server: asking for its text notices it, and B's
+    // finding goes away.
+    let marker = client.notification_count();
+    std::fs::write(&a, "A no longer has the paragraph.\n").unwrap();
+    assert_eq!(
+        client.document_text(&a_uri).await["text"],
+        "A no longer has the paragraph.\n"
+    );
+    let cleared = client
+        .diagnostics_after(marker, &b_uri, |d| d.is_empty())
+        .await;
+    assert!(cleared.is_empty());
     client.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -679,6 +836,55 @@ async fn editing_one_document_updates_another_without_touching_it() {
         .diagnostics_after(marker, &b_uri, |d| !d.is_empty())
         .await;
     assert_eq!(back[0]["code"], "GZ002");
+    client.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn an_edit_that_makes_a_near_duplicate_flags_the_other_document() {
+    // B (closed, later in corpus order) only gets a finding when A's edited paragraph becomes
+    // similar to B's: the server must find B among the documents the edit affects.
+    let dir = scratch_dir("near");
+    let a = dir.join("a.txt");
+    let b = dir.join("b.txt");
+    let unrelated = "Hue keeps its old citadel walls and the royal tombs along the river.";
+    let a_text = format!("Intro of A about Daegu.\n\n{unrelated}\n");
+    std::fs::write(&a, &a_text).unwrap();
+    std::fs::write(&b, format!("Intro of B about Hue.\n\n{PARAGRAPH}\n")).unwrap();
+    let client = start(&["utf-8"], &[&dir], json!({"debounceMs": 0})).await;
+    client.wait_for_indexing().await;
+    let (a_uri, b_uri) = (file_uri(&a), file_uri(&b));
+    client.open(&a_uri, 1, &a_text);
+    let marker = client.notification_count();
+    let start = a_text.find(unrelated).unwrap();
+    let near = PARAGRAPH.replace("120", "121");
+    client.change(
+        &a_uri,
+        2,
+        range_of(&a_text, start, start + unrelated.len(), "utf-8"),
+        &near,
+    );
+    let flagged = client
+        .diagnostics_after(marker, &b_uri, |d| !d.is_empty())
+        .await;
+    assert_eq!(flagged[0]["code"], "GZ003", "{flagged:#?}");
+    assert_eq!(
+        flagged[0]["relatedInformation"][0]["location"]["uri"],
+        a_uri.as_str()
+    );
+    // And back: B's finding goes away.
+    let marker = client.notification_count();
+    let edited = a_text.replacen(unrelated, &near, 1);
+    client.change(
+        &a_uri,
+        3,
+        range_of(&edited, start, start + near.len(), "utf-8"),
+        unrelated,
+    );
+    let cleared = client
+        .diagnostics_after(marker, &b_uri, |d| d.is_empty())
+        .await;
+    assert!(cleared.is_empty());
     client.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,7 +4,8 @@
 //!
 //! Run with `cargo bench -p gazette-tests --bench lsp_bench` (figures go in BENCHMARKS.md).
 //! Environment: `GAZETTE_BENCH_DOCS` (default 10000), `GAZETTE_BENCH_EDITS` (default 300),
-//! `TYPOS_LSP` (path of a typos-lsp binary; else `typos-lsp` on PATH is tried).
+//! `TYPOS_LSP` (path of a typos-lsp binary; else `typos-lsp` on PATH is tried),
+//! `GAZETTE_BENCH_SERVER_LOG` (a file to append the server's debug log to: analysis timings).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -148,6 +149,16 @@ fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// User and system CPU time of a process so far, in seconds (`/proc/<pid>/stat`, in clock
+/// ticks of 10 ms).
+fn cpu_seconds(pid: u32) -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces: fields are counted after its closing parenthesis.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |index: usize| fields.get(index)?.parse::<f64>().ok();
+    Some((ticks(11)? / 100.0, ticks(12)? / 100.0))
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index]
@@ -167,8 +178,23 @@ async fn open_to_first_diagnostics(client: &LspClient, uri: &str, text: &str) ->
 }
 
 async fn bench_gazette(corpus: &Path, corpus_bytes: u64, documents: usize, edits: usize) {
-    let mut command = tokio::process::Command::new(bench_binary());
-    command.args(["serve", "--stdio", "--log-level", "warn"]);
+    let command = match std::env::var_os("GAZETTE_BENCH_SERVER_LOG") {
+        // The server's debug log (analysis and tagging timings) appended to a file.
+        Some(log) => {
+            let mut command = tokio::process::Command::new("sh");
+            command
+                .arg("-c")
+                .arg(r#"exec "$0" serve --stdio --log-level gazette_lsp=debug,warn 2>>"$1""#)
+                .arg(bench_binary())
+                .arg(log);
+            command
+        }
+        None => {
+            let mut command = tokio::process::Command::new(bench_binary());
+            command.args(["serve", "--stdio", "--log-level", "warn"]);
+            command
+        }
+    };
     let mut client = LspClient::spawn(command);
     let pid = client.child().and_then(|c| c.id()).unwrap();
     let started = Instant::now();
@@ -181,12 +207,17 @@ async fn bench_gazette(corpus: &Path, corpus_bytes: u64, documents: usize, edits
         .await;
     client.wait_for_indexing().await;
     let cold_index = started.elapsed();
+    let (user, system) = cpu_seconds(pid).unwrap_or_default();
     let rss = proc_status_kib(pid, "VmRSS:").unwrap_or(0);
     let peak = proc_status_kib(pid, "VmHWM:").unwrap_or(0);
     println!(
         "gazette: cold index of {documents} documents ({:.1} MB): {:.2} s",
         corpus_bytes as f64 / 1e6,
         cold_index.as_secs_f64()
+    );
+    println!(
+        "gazette: server CPU time until indexed: {:.2} s ({user:.2} s user + {system:.2} s system)",
+        user + system
     );
     println!(
         "gazette: memory after indexing: RSS {:.0} MB, peak {:.0} MB ({:.2}x / {:.2}x the corpus)",
@@ -210,6 +241,7 @@ async fn bench_gazette(corpus: &Path, corpus_bytes: u64, documents: usize, edits
     // Keystrokes: type a character at the end of the 40th line, then wait for the diagnostics of
     // that version (the debounce is 0: this is the analysis and publication time).
     let line = 40;
+    let (user_before, system_before) = cpu_seconds(pid).unwrap_or_default();
     let mut latencies = Vec::with_capacity(edits);
     let mut column = big.lines().nth(line).unwrap().len();
     for version in 2..(2 + edits as i32) {
@@ -236,6 +268,7 @@ async fn bench_gazette(corpus: &Path, corpus_bytes: u64, documents: usize, edits
             .await;
         latencies.push(started.elapsed());
     }
+    let (user_after, system_after) = cpu_seconds(pid).unwrap_or_default();
     latencies.sort();
     println!(
         "gazette: keystroke -> publishDiagnostics, {} KB document in the {documents}-document workspace, {edits} edits: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
@@ -243,6 +276,10 @@ async fn bench_gazette(corpus: &Path, corpus_bytes: u64, documents: usize, edits
         ms(percentile(&latencies, 0.5)),
         ms(percentile(&latencies, 0.99)),
         ms(*latencies.last().unwrap())
+    );
+    println!(
+        "gazette: server CPU time per keystroke (analysis, publication and tagging): {:.2} ms",
+        (user_after + system_after - user_before - system_before) * 1000.0 / edits.max(1) as f64
     );
     client.shutdown().await;
     let _ = std::fs::remove_file(&big_path);

@@ -6,19 +6,22 @@
 //! applied to the state. Open documents are taken first and closed ones in bounded batches, so
 //! that indexing a large corpus never keeps a keystroke waiting for more than one batch.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use gazette_core::config::Config;
 use gazette_core::config::PathRules;
+use gazette_core::minhash;
 use gazette_core::text::TextRange;
-use gazette_core::workspace::Workspace;
+use gazette_core::workspace::{DocumentSummary, Workspace};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use crate::convert::{self, PositionEncoding};
+use crate::convert::{self, BoundaryPositions, PositionEncoding, TextView};
 use crate::entities;
 use crate::session::Session;
 use crate::settings::DiagnosticsMode;
@@ -27,13 +30,73 @@ use crate::state::{Document, DocumentKey};
 /// At most this many closed documents are analysed per batch.
 const CLOSED_DOCUMENTS_PER_BATCH: usize = 256;
 
+/// True when one of `diagnostics` points into document `key` (a related location or an edit).
+fn relates_to(diagnostics: &[gazette_core::diagnostic::Diagnostic], key: &str) -> bool {
+    diagnostics.iter().any(|diagnostic| {
+        diagnostic
+            .related
+            .iter()
+            .any(|related| related.document == key)
+            || diagnostic
+                .fix
+                .iter()
+                .flat_map(|fix| &fix.edits)
+                .any(|edit| edit.document == key)
+    })
+}
+
+/// A band's rows and the band's number, packed into one key.
+fn band_rows_key(signature: &minhash::Signature, band: usize) -> u64 {
+    let rows = minhash::band_rows(signature, band);
+    let packed = rows
+        .iter()
+        .fold(0u64, |key, &row| (key << 16) | u64::from(row));
+    // Rows are 4 × 16 bits; the band goes in through a multiplication, which keeps keys
+    // distinct enough for a hash map whose hasher is the identity.
+    packed ^ (band as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Band keys are already well mixed: hash them as they are.
+#[derive(Default)]
+struct RowsHasher(u64);
+
+impl std::hash::Hasher for RowsHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// Below this many documents, work is done on the worker's own thread: a keystroke's document
+/// must not queue behind tagging jobs on rayon's pool.
+const PARALLEL_MIN: usize = 16;
+
+/// `items.iter().map(f)`, on rayon's pool when there are enough items to be worth it.
+fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    if items.len() < PARALLEL_MIN {
+        items.iter().map(f).collect()
+    } else {
+        items.par_iter().map(f).collect()
+    }
+}
+
 /// The analysis of one document, as of one generation of its text.
 #[derive(Debug)]
 pub struct Analyzed {
     /// The URI the document is reported under.
     pub uri: Uri,
-    /// The exact text the core analysed: every range below is relative to it.
-    pub text: Rope,
+    /// What the ranges below convert against: the exact text the core analysed (open
+    /// documents) or the positions of its paragraph boundaries (closed ones, whose text is not
+    /// kept; [`crate::session::Session::current_text`] reads it back).
+    pub view: TextView,
     /// The generation of the text (see [`crate::state::Document::generation`]).
     pub generation: u64,
     /// The editor's version of the text, when it is open.
@@ -67,6 +130,12 @@ pub struct Analysis {
     roots: Vec<PathBuf>,
     /// Document key → (corpus, core key).
     placement: HashMap<DocumentKey, (usize, String)>,
+    /// The document as the core last saw it, for every placed document: the text every range
+    /// of its findings is relative to.
+    fed: HashMap<DocumentKey, (Document, TextView)>,
+    /// Closed documents fed while indexing whose diagnostics are not computed yet (see
+    /// [`run_worker`]).
+    deferred: BTreeSet<DocumentKey>,
     next_result_id: u64,
 }
 
@@ -98,8 +167,62 @@ impl Analysis {
         self.corpora.iter().map(|c| c.workspace.heap_bytes()).sum()
     }
 
-    /// Feeds one document to its corpus; returns the document keys of the others affected.
-    fn set(&mut self, key: &str, document: &Document) -> Vec<DocumentKey> {
+    /// Summarises documents in parallel (rayon), each under its corpus's configuration: the
+    /// costly part of feeding them, and independent per document. Returns, for each document
+    /// still there, its summary and what its ranges convert against: the text of an open
+    /// document, the positions of the paragraph boundaries of a closed one (whose text is then
+    /// dropped). A closed document fed again without its text (a configuration change) is read
+    /// back with `read_back`.
+    fn summarize(
+        &self,
+        feeds: &[(DocumentKey, Option<Document>)],
+        encoding: PositionEncoding,
+        read_back: &(dyn Fn(&str, &Document) -> Option<Rope> + Sync),
+    ) -> Vec<Option<(DocumentSummary, TextView)>> {
+        map_in_parallel(feeds, |(key, document)| {
+            let document = document.as_ref()?;
+            if let Some(problem) = &document.problem {
+                let positions = BoundaryPositions::new("", [0], encoding);
+                return Some((
+                    DocumentSummary::unreadable(problem.clone()),
+                    TextView::Boundaries(Arc::new(positions)),
+                ));
+            }
+            let rope = match &document.text {
+                Some(text) => text.clone(),
+                None => read_back(key, document)?,
+            };
+            let text = rope.to_string();
+            let corpus = document.corpus.min(self.corpora.len() - 1);
+            let config = self.corpora[corpus].workspace.config();
+            let summary = DocumentSummary::new(&text, config);
+            let view = if document.is_open() {
+                TextView::Text(rope)
+            } else {
+                let boundaries = summary.paragraphs().iter().flat_map(|paragraph| {
+                    [
+                        paragraph.range.start,
+                        paragraph.range.end,
+                        paragraph.lines.start,
+                        paragraph.lines.end,
+                    ]
+                });
+                let offsets = boundaries.chain([0, text.len() as u32]);
+                TextView::Boundaries(Arc::new(BoundaryPositions::new(&text, offsets, encoding)))
+            };
+            Some((summary, view))
+        })
+    }
+
+    /// Feeds one document (summarised by [`Analysis::summarize`]) to its corpus; returns the
+    /// document keys of the others affected.
+    fn set(
+        &mut self,
+        key: &str,
+        document: Document,
+        summary: DocumentSummary,
+        view: TextView,
+    ) -> Vec<DocumentKey> {
         let corpus = document.corpus.min(self.corpora.len() - 1);
         let core_key = self.core_key(corpus, key, &document.uri);
         let mut affected = Vec::new();
@@ -110,23 +233,169 @@ impl Analysis {
         }
         let target = &mut self.corpora[corpus];
         target.documents.insert(core_key.clone(), key.to_owned());
-        let core_affected = match &document.problem {
-            Some(problem) => target.workspace.set_unreadable(&core_key, problem.clone()),
-            None => target
-                .workspace
-                .set_document(&core_key, &document.text.to_string()),
-        };
+        let core_affected = target.workspace.set_summary(&core_key, summary);
         affected.extend(
             core_affected
                 .iter()
                 .filter_map(|core| target.documents.get(core).cloned()),
         );
         self.placement.insert(key.to_owned(), (corpus, core_key));
+        // The text lives in the view (open documents) or is dropped (closed ones).
+        let document = Document {
+            text: None,
+            ..document
+        };
+        self.fed.insert(key.to_owned(), (document, view));
         affected
+    }
+
+    /// Feeds closed documents while indexing, without asking the core who they affect (the
+    /// batch path of `gazette check`: band by band, no neighbour lists): their diagnostics and
+    /// their neighbours' wait for the flush. Returns the documents it could not take this way
+    /// (moving to another corpus), to [`Analysis::set`] one by one.
+    fn set_deferred(
+        &mut self,
+        items: Vec<(DocumentKey, Document, DocumentSummary, TextView)>,
+    ) -> Vec<(DocumentKey, Document, DocumentSummary, TextView)> {
+        let mut by_corpus: Vec<Vec<(String, DocumentSummary)>> =
+            (0..self.corpora.len()).map(|_| Vec::new()).collect();
+        let mut left = Vec::new();
+        for (key, document, summary, view) in items {
+            let corpus = document.corpus.min(self.corpora.len() - 1);
+            let core_key = self.core_key(corpus, &key, &document.uri);
+            if self
+                .placement
+                .get(&key)
+                .is_some_and(|placed| *placed != (corpus, core_key.clone()))
+            {
+                left.push((key, document, summary, view));
+                continue;
+            }
+            self.corpora[corpus]
+                .documents
+                .insert(core_key.clone(), key.clone());
+            by_corpus[corpus].push((core_key.clone(), summary));
+            self.placement.insert(key.clone(), (corpus, core_key));
+            let document = Document {
+                text: None,
+                ..document
+            };
+            self.deferred.insert(key.clone());
+            self.fed.insert(key, (document, view));
+        }
+        for (corpus, documents) in by_corpus.into_iter().enumerate() {
+            if !documents.is_empty() {
+                self.corpora[corpus].workspace.extend(documents);
+            }
+        }
+        left
+    }
+
+    /// The fingerprints of a document's paragraphs (with words), as the core has them now.
+    fn fingerprints_of(&self, key: &str) -> HashSet<u64> {
+        self.placement
+            .get(key)
+            .and_then(|(corpus, core_key)| self.corpora[*corpus].workspace.summary(core_key))
+            .map(|summary| {
+                summary
+                    .paragraphs()
+                    .iter()
+                    .filter(|paragraph| paragraph.words > 0)
+                    .map(|paragraph| paragraph.fingerprint.0)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Of the documents the core says a change of `key` may affect (every document sharing a
+    /// fingerprint or an LSH band with it, before or after), those whose findings can really
+    /// change: documents with a finding about `key` before the change (`was_related`), and
+    /// documents with a paragraph that is a copy of a paragraph of `key` (before or after: the
+    /// fingerprints `before` and the current ones) or similar enough to one of its current
+    /// paragraphs to be a near duplicate. In a corpus with a small vocabulary most documents
+    /// share some LSH band with a long document; without this, each keystroke in it re-checked
+    /// hundreds of documents whose findings could not change.
+    fn really_affected(
+        &self,
+        key: &str,
+        before: &HashSet<u64>,
+        candidates: Vec<DocumentKey>,
+        was_related: &dyn Fn(&str) -> bool,
+    ) -> Vec<DocumentKey> {
+        let Some((corpus, core_key)) = self.placement.get(key) else {
+            return candidates;
+        };
+        let workspace = &self.corpora[*corpus].workspace;
+        let Some(summary) = workspace.summary(core_key) else {
+            return candidates;
+        };
+        let near = &workspace.config().rules.near_duplicate;
+        let mut fingerprints = before.clone();
+        // (band, rows) → paragraphs of `key` with those rows in that band.
+        let mut bands: HashMap<u64, Vec<usize>, BuildHasherDefault<RowsHasher>> =
+            HashMap::default();
+        for (index, paragraph) in summary.paragraphs().iter().enumerate() {
+            if paragraph.words == 0 {
+                continue;
+            }
+            fingerprints.insert(paragraph.fingerprint.0);
+            if paragraph.words < near.min_words {
+                continue;
+            }
+            if let Some(signature) = summary.signature(index) {
+                for band in 0..minhash::BANDS {
+                    bands
+                        .entry(band_rows_key(signature, band))
+                        .or_default()
+                        .push(index);
+                }
+            }
+        }
+        let similar = |signature: &minhash::Signature| {
+            (0..minhash::BANDS).any(|band| {
+                bands
+                    .get(&band_rows_key(signature, band))
+                    .is_some_and(|paragraphs| {
+                        paragraphs.iter().any(|&index| {
+                            summary.signature(index).is_some_and(|own| {
+                                minhash::similarity(signature, own) >= near.threshold
+                            })
+                        })
+                    })
+            })
+        };
+        candidates
+            .into_iter()
+            .filter(|other| {
+                if was_related(other) {
+                    return true;
+                }
+                let Some(other_summary) = self
+                    .placement
+                    .get(other.as_str())
+                    .filter(|(other_corpus, _)| other_corpus == corpus)
+                    .and_then(|(_, other_core)| workspace.summary(other_core))
+                else {
+                    return true;
+                };
+                other_summary
+                    .paragraphs()
+                    .iter()
+                    .enumerate()
+                    .any(|(index, paragraph)| {
+                        paragraph.words > 0
+                            && (fingerprints.contains(&paragraph.fingerprint.0)
+                                || (paragraph.words >= near.min_words
+                                    && other_summary.signature(index).is_some_and(similar)))
+                    })
+            })
+            .collect()
     }
 
     /// Removes a document; returns the document keys of the others affected.
     fn remove(&mut self, key: &str) -> Vec<DocumentKey> {
+        self.fed.remove(key);
+        self.deferred.remove(key);
         let Some((corpus, core_key)) = self.placement.remove(key) else {
             return Vec::new();
         };
@@ -200,6 +469,7 @@ impl Analysis {
                 })
                 .collect();
             self.placement.clear();
+            self.deferred.clear();
             return Reconfigured::Refeed;
         }
         let mut refeed = false;
@@ -227,6 +497,8 @@ struct Batch {
     changes: Vec<(DocumentKey, Option<Document>)>,
     roots: Option<Vec<(PathBuf, Config)>>,
     encoding: PositionEncoding,
+    /// Compute and publish the diagnostics deferred while indexing.
+    flush: bool,
 }
 
 /// One document whose diagnostics should be sent.
@@ -241,6 +513,13 @@ struct Publication {
 }
 
 /// Runs until the session shuts down.
+///
+/// While an indexing run reads documents ([`Session::indexing_runs`]), closed documents are
+/// only fed to the core: their diagnostics (and those of the closed documents they affect) are
+/// deferred, because each batch would otherwise re-diagnose every indexed document sharing a
+/// paragraph with it, which is quadratic in the corpus. Open documents stay current
+/// throughout. Once indexing is over and nothing is dirty, one flush computes every deferred
+/// diagnostic (in parallel) and publishes them, open documents first.
 pub async fn run_worker(session: Arc<Session>) {
     loop {
         session.wake.notified().await;
@@ -252,12 +531,13 @@ pub async fn run_worker(session: Arc<Session>) {
             tokio::time::sleep(Duration::from_millis(debounce)).await;
         }
         loop {
-            let Some(batch) = take_batch(&session) else {
+            let Some(batch) = take_batch(&session).or_else(|| take_flush(&session)) else {
                 break;
             };
             let batch_keys: BTreeSet<DocumentKey> =
                 batch.changes.iter().map(|(key, _)| key.clone()).collect();
             let to_tag = documents_to_tag(&session, &batch);
+            let started = std::time::Instant::now();
             let worker_session = Arc::clone(&session);
             let publications =
                 match tokio::task::spawn_blocking(move || analyze(&worker_session, batch)).await {
@@ -267,7 +547,13 @@ pub async fn run_worker(session: Arc<Session>) {
                         Vec::new()
                     }
                 };
+            let count = publications.len();
             publish(&session, publications, &batch_keys).await;
+            tracing::debug!(
+                "worker: {count} publication(s) in {:.2} ms",
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            session.worker_busy.store(false, Ordering::SeqCst);
             // Announced after publishing, so that whoever waits for an epoch (pull requests, the
             // indexer's progress) sees the published state.
             session.epoch.send_modify(|epoch| *epoch += 1);
@@ -351,14 +637,53 @@ fn take_batch(session: &Session) -> Option<Batch> {
     let mut changes = Vec::with_capacity(keys.len());
     for key in keys {
         state.dirty.remove(&key);
-        let document = state.documents.get(&key).cloned();
+        let document = state.documents.get_mut(&key).map(|document| {
+            let taken = document.clone();
+            // A closed document's text goes to the analysis, which keeps only the positions
+            // of its paragraph boundaries: the state remembers its stamp and reads it back.
+            if !document.is_open() {
+                document.text = None;
+            }
+            taken
+        });
         changes.push((key, document));
     }
+    // Under the state lock, so that [`Session::analysis_settled`] never sees the work neither
+    // dirty nor busy.
+    session.worker_busy.store(true, Ordering::SeqCst);
     Some(Batch {
         changes,
         roots,
         encoding: state.encoding,
+        flush: false,
     })
+}
+
+/// The flush of deferred diagnostics, once no indexing run is reading documents any more (the
+/// caller has found nothing dirty).
+fn take_flush(session: &Session) -> Option<Batch> {
+    let state = session.state();
+    if session.indexing_runs.load(Ordering::SeqCst) > 0
+        || session.deferred_documents.load(Ordering::SeqCst) == 0
+    {
+        return None;
+    }
+    session.worker_busy.store(true, Ordering::SeqCst);
+    Some(Batch {
+        changes: Vec::new(),
+        roots: None,
+        encoding: state.encoding,
+        flush: true,
+    })
+}
+
+/// A document's diagnostics, computed by [`analyze`] before result ids are assigned.
+struct Computed {
+    key: DocumentKey,
+    document: Document,
+    view: TextView,
+    diagnostics: Vec<gazette_core::diagnostic::Diagnostic>,
+    lsp_diagnostics: Vec<lsp::Diagnostic>,
 }
 
 /// Feeds a batch to the core and converts the findings of every document it may have changed.
@@ -368,142 +693,206 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
     if analysis.corpora.is_empty() && batch.roots.is_none() {
         analysis.configure(Vec::new());
     }
+    let started = std::time::Instant::now();
+    let deferring =
+        session.indexing_runs.load(Ordering::SeqCst) > 0 || !analysis.deferred.is_empty();
     let mut touched: BTreeSet<DocumentKey> = BTreeSet::new();
-    // Documents whose text is unchanged but must be fed again (new corpora or summaries).
-    let mut refeed: Vec<(DocumentKey, Document)> = Vec::new();
+    // Documents to feed, in order: those whose text is unchanged but must be fed again (new
+    // corpora or summaries), then the batch.
+    let mut feeds: Vec<(DocumentKey, Option<Document>)> = Vec::new();
     if let Some(roots) = batch.roots {
         let previous: Vec<DocumentKey> = analysis.placement.keys().cloned().collect();
+        let previous_fed = std::mem::take(&mut analysis.fed);
         match analysis.configure(roots) {
             Reconfigured::Refeed => {
                 // Feed the text the core last saw; newer text is in this or a later batch.
-                let results = session.results();
                 let state = session.state();
                 for key in previous {
-                    if let (Some(analyzed), Some(document)) =
-                        (results.get(&key), state.documents.get(&key))
+                    if let (Some((fed, view)), Some(document)) =
+                        (previous_fed.get(&key), state.documents.get(&key))
                     {
-                        refeed.push((
-                            key,
-                            Document {
-                                uri: analyzed.uri.clone(),
-                                text: analyzed.text.clone(),
-                                version: analyzed.version,
-                                generation: analyzed.generation,
-                                corpus: document.corpus,
-                                problem: analyzed.problem.clone(),
-                            },
-                        ));
+                        let mut fed = fed.clone();
+                        fed.corpus = document.corpus;
+                        fed.text = view.text().cloned();
+                        feeds.push((key, Some(fed)));
                     }
                 }
             }
-            Reconfigured::Recheck => touched.extend(previous),
+            Reconfigured::Recheck => {
+                analysis.fed = previous_fed;
+                touched.extend(previous);
+            }
         }
     }
-    let mut fresh: HashMap<DocumentKey, Document> = HashMap::new();
-    for (key, document) in refeed {
-        touched.extend(analysis.set(&key, &document));
-        touched.insert(key.clone());
-        fresh.insert(key, document);
-    }
-    let mut removed: Vec<DocumentKey> = Vec::new();
-    for (key, document) in batch.changes {
-        match document {
-            Some(document) => {
-                touched.extend(analysis.set(&key, &document));
-                touched.insert(key.clone());
-                fresh.insert(key, document);
+    feeds.extend(batch.changes);
+    let fed = feeds.len();
+    let read_back = |key: &str, document: &Document| session.text_of(key, document);
+    let summaries = analysis.summarize(&feeds, batch.encoding, &read_back);
+    let mut bulk = Vec::new();
+    for ((key, document), summary) in feeds.into_iter().zip(summaries) {
+        match (document, summary) {
+            (Some(document), Some((summary, view)))
+                if deferring && !batch.flush && !document.is_open() =>
+            {
+                bulk.push((key, document, summary, view));
             }
-            None => {
+            (Some(document), Some((summary, view))) => {
+                // While deferring, closed neighbours wait for the flush anyway: no need to sort
+                // out which of them really changed.
+                let before = (!deferring).then(|| analysis.fingerprints_of(&key));
+                let affected = analysis.set(&key, document, summary, view);
+                touched.extend(match before {
+                    Some(before) => {
+                        let results = session.results();
+                        let was_related = |other: &str| {
+                            results
+                                .get(other)
+                                .is_some_and(|analyzed| relates_to(&analyzed.diagnostics, &key))
+                        };
+                        analysis.really_affected(&key, &before, affected, &was_related)
+                    }
+                    None => affected,
+                });
+                touched.insert(key);
+            }
+            _ => {
                 touched.extend(analysis.remove(&key));
-                removed.push(key);
+                touched.insert(key);
             }
         }
     }
+    for (key, document, summary, view) in analysis.set_deferred(bulk) {
+        touched.extend(analysis.set(&key, document, summary, view));
+        touched.insert(key);
+    }
+    if batch.flush {
+        touched.extend(std::mem::take(&mut analysis.deferred));
+        // Documents fed in bulk did not say whom they affect: open documents are checked again
+        // too (closed ones were all deferred).
+        touched.extend(
+            analysis
+                .fed
+                .iter()
+                .filter(|(_, (document, _))| document.is_open())
+                .map(|(key, _)| key.clone()),
+        );
+    } else if deferring {
+        // Closed documents wait for the flush; open ones are diagnosed now.
+        let state = session.state();
+        let (open, closed): (BTreeSet<DocumentKey>, BTreeSet<DocumentKey>) =
+            std::mem::take(&mut touched).into_iter().partition(|key| {
+                state
+                    .documents
+                    .get(key)
+                    .is_none_or(|document| document.is_open())
+            });
+        touched = open;
+        analysis.deferred.extend(
+            closed
+                .into_iter()
+                .filter(|key| analysis.fed.contains_key(key)),
+        );
+    }
+    session
+        .deferred_documents
+        .store(analysis.deferred.len(), Ordering::SeqCst);
+    let fed_in = started.elapsed();
 
-    // Convert under a read lock, then swap the results in under a short write lock.
-    let mut updates: Vec<(DocumentKey, Arc<Analyzed>)> = Vec::new();
-    let mut publications = Vec::new();
-    {
-        let results = session.results();
-        let text_of = |key: &str| -> Option<(Uri, Rope)> {
-            if let Some(document) = fresh.get(key) {
-                return Some((document.uri.clone(), document.text.clone()));
-            }
-            results
+    // Compute in parallel under a read lock, then swap the results in under a short write lock.
+    let computed: Vec<Computed> = {
+        let analysis = &*analysis;
+        let text_of = |key: &str| -> Option<(Uri, TextView)> {
+            analysis
+                .fed
                 .get(key)
-                .map(|analyzed| (analyzed.uri.clone(), analyzed.text.clone()))
+                .map(|(document, view)| (document.uri.clone(), view.clone()))
         };
-        for key in &touched {
-            if !analysis.placement.contains_key(key) {
-                continue;
-            }
-            let (uri, text, generation, version, problem) = match fresh.get(key) {
-                Some(document) => (
-                    document.uri.clone(),
-                    document.text.clone(),
-                    document.generation,
-                    document.version,
-                    document.problem.clone(),
-                ),
-                None => match results.get(key) {
-                    Some(previous) => (
-                        previous.uri.clone(),
-                        previous.text.clone(),
-                        previous.generation,
-                        previous.version,
-                        previous.problem.clone(),
-                    ),
-                    None => continue,
-                },
-            };
+        let touched: Vec<&DocumentKey> = touched.iter().collect();
+        map_in_parallel(&touched, |key| {
+            let (document, view) = analysis.fed.get(key.as_str())?;
             let mut diagnostics = analysis.diagnostics(key);
-            // Curators' decisions whose text is gone are findings too (GZ901).
-            diagnostics.extend(crate::review::orphan_diagnostics(&uri, &text));
+            let mut view = view.clone();
+            // Curators' decisions whose text is gone are findings too (GZ901). Their ranges
+            // are anywhere in the text, so a closed document that has some converts them
+            // against its text, read back.
+            let orphans = crate::review::orphan_diagnostics(&document.uri, || {
+                let text = match &view {
+                    TextView::Text(rope) => rope.clone(),
+                    TextView::Boundaries(_) => session.text_of(key, document)?,
+                };
+                view = TextView::Text(text.clone());
+                Some(text.to_string())
+            });
+            diagnostics.extend(orphans);
             let lsp_diagnostics: Vec<lsp::Diagnostic> = diagnostics
                 .iter()
                 .map(|diagnostic| {
-                    convert::diagnostic_to_lsp(diagnostic, &text, batch.encoding, &text_of)
+                    convert::diagnostic_to_lsp(diagnostic, &view, batch.encoding, &text_of)
                 })
                 .collect();
-            let previous = results.get(key);
-            let previously_empty = previous.is_none_or(|p| p.lsp_diagnostics.is_empty());
-            let changed = previous.is_none_or(|p| p.lsp_diagnostics != lsp_diagnostics);
-            let result_id = match previous {
-                Some(previous) if !changed => previous.result_id,
-                _ => {
-                    analysis.next_result_id += 1;
-                    analysis.next_result_id
-                }
-            };
+            Some(Computed {
+                key: (*key).clone(),
+                document: document.clone(),
+                view,
+                diagnostics,
+                lsp_diagnostics,
+            })
+        })
+        .into_iter()
+        .flatten()
+        .collect()
+    };
+    let mut publications = Vec::with_capacity(computed.len());
+    let mut results = session.results_mut();
+    for computed in computed {
+        let Computed {
+            key,
+            document,
+            view,
+            diagnostics,
+            lsp_diagnostics,
+        } = computed;
+        let previous = results.get(&key);
+        let previously_empty = previous.is_none_or(|p| p.lsp_diagnostics.is_empty());
+        let changed = previous.is_none_or(|p| p.lsp_diagnostics != lsp_diagnostics);
+        let result_id = match previous {
+            Some(previous) if !changed => previous.result_id,
+            _ => {
+                analysis.next_result_id += 1;
+                analysis.next_result_id
+            }
+        };
+        publications.push(Publication {
+            key: key.clone(),
+            uri: document.uri.clone(),
+            version: document.version,
+            generation: document.generation,
+            diagnostics: lsp_diagnostics.clone(),
+            changed,
+            previously_empty,
+        });
+        results.insert(
+            key,
+            Arc::new(Analyzed {
+                uri: document.uri,
+                view,
+                generation: document.generation,
+                version: document.version,
+                problem: document.problem,
+                diagnostics,
+                lsp_diagnostics,
+                result_id,
+            }),
+        );
+    }
+    // Documents that left the corpus: their diagnostics are cleared.
+    for key in &touched {
+        if analysis.placement.contains_key(key) {
+            continue;
+        }
+        if let Some(previous) = results.remove(key) {
             publications.push(Publication {
                 key: key.clone(),
-                uri: uri.clone(),
-                version,
-                generation,
-                diagnostics: lsp_diagnostics.clone(),
-                changed,
-                previously_empty,
-            });
-            updates.push((
-                key.clone(),
-                Arc::new(Analyzed {
-                    uri,
-                    text,
-                    generation,
-                    version,
-                    problem,
-                    diagnostics,
-                    lsp_diagnostics,
-                    result_id,
-                }),
-            ));
-        }
-    }
-    let mut results = session.results_mut();
-    for key in removed {
-        if let Some(previous) = results.remove(&key) {
-            publications.push(Publication {
-                key,
                 uri: previous.uri.clone(),
                 version: None,
                 generation: 0,
@@ -513,9 +902,19 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
             });
         }
     }
-    for (key, analyzed) in updates {
-        results.insert(key, analyzed);
-    }
+    // Open documents first: the editor shows those.
+    publications.sort_by_key(|publication| publication.version.is_none());
+    tracing::debug!(
+        "analysis: fed {fed} document(s) in {:.2} ms, diagnosed {} in {:.2} ms{}",
+        fed_in.as_secs_f64() * 1e3,
+        publications.len(),
+        (started.elapsed() - fed_in).as_secs_f64() * 1e3,
+        if batch.flush {
+            " (deferred diagnostics)"
+        } else {
+            ""
+        },
+    );
     publications
 }
 

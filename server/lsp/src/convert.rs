@@ -197,9 +197,9 @@ pub fn severity_to_lsp(severity: Severity) -> DiagnosticSeverity {
 /// (a location in a document the server no longer knows is dropped rather than guessed).
 pub fn diagnostic_to_lsp(
     diagnostic: &gazette_core::diagnostic::Diagnostic,
-    text: &Rope,
+    text: &TextView,
     encoding: PositionEncoding,
-    text_of: &dyn Fn(&str) -> Option<(Uri, Rope)>,
+    text_of: &dyn Fn(&str) -> Option<(Uri, TextView)>,
 ) -> lsp::Diagnostic {
     let related_information: Vec<DiagnosticRelatedInformation> = diagnostic
         .related
@@ -207,13 +207,13 @@ pub fn diagnostic_to_lsp(
         .filter_map(|related| {
             let (uri, related_text) = text_of(&related.document)?;
             Some(DiagnosticRelatedInformation {
-                location: Location::new(uri, range_to_lsp(&related_text, related.range, encoding)),
+                location: Location::new(uri, related_text.range_to_lsp(related.range, encoding)),
                 message: related.message.clone(),
             })
         })
         .collect();
     lsp::Diagnostic {
-        range: range_to_lsp(text, diagnostic.range, encoding),
+        range: text.range_to_lsp(diagnostic.range, encoding),
         severity: Some(severity_to_lsp(diagnostic.severity)),
         code: Some(NumberOrString::String(diagnostic.code.to_owned())),
         code_description: rule_docs_url(diagnostic.code).map(|href| CodeDescription { href }),
@@ -222,6 +222,133 @@ pub fn diagnostic_to_lsp(
         related_information: (!related_information.is_empty()).then_some(related_information),
         tags: None,
         data: Some(serde_json::json!({ "rule": diagnostic.rule })),
+    }
+}
+
+/// The LSP positions of a few byte offsets of a text, computed in one pass so that the text need
+/// not be kept: a closed document is remembered by the positions of its paragraph boundaries
+/// (every range the duplicate rules report or edit starts and ends on one), a few bytes per
+/// paragraph instead of the whole text.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct BoundaryPositions {
+    /// `[offset, line, character]`, sorted by offset, offsets unique.
+    entries: Vec<[u32; 3]>,
+    encoding: PositionEncoding,
+}
+
+impl BoundaryPositions {
+    /// The positions of `offsets` in `text`, exactly as [`offset_to_position`] computes them on
+    /// a rope of the same text (offsets past the end clamp, offsets inside a character round
+    /// down to its start).
+    pub fn new(
+        text: &str,
+        offsets: impl IntoIterator<Item = u32>,
+        encoding: PositionEncoding,
+    ) -> BoundaryPositions {
+        let mut offsets: Vec<u32> = offsets.into_iter().collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        let bytes = text.as_bytes();
+        let mut entries = Vec::with_capacity(offsets.len());
+        // The scan: `at` is the next byte to read, `line` and `character` describe `at`.
+        let (mut at, mut line, mut character) = (0usize, 0u32, 0u32);
+        for requested in offsets {
+            let mut offset = (requested as usize).min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            while at < offset {
+                let byte = bytes[at];
+                let line_break =
+                    byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
+                if line_break {
+                    line += 1;
+                    character = 0;
+                } else {
+                    character += match encoding {
+                        PositionEncoding::Utf8 => 1,
+                        // Continuation bytes add nothing; a 4-byte character is a surrogate pair.
+                        PositionEncoding::Utf16 if byte >= 0xF0 => 2,
+                        PositionEncoding::Utf16 | PositionEncoding::Utf32 => {
+                            u32::from(byte & 0xC0 != 0x80)
+                        }
+                    };
+                }
+                at += 1;
+            }
+            entries.push([requested, line, character]);
+        }
+        entries.shrink_to_fit();
+        BoundaryPositions { entries, encoding }
+    }
+
+    /// The position of `offset`: exact when it is one of the offsets given to
+    /// [`BoundaryPositions::new`], else the position of the closest one before it (the rules
+    /// never report other offsets; this keeps a bug from becoming a panic).
+    pub fn position(&self, offset: u32) -> Position {
+        let index = self.entries.partition_point(|entry| entry[0] <= offset);
+        match index.checked_sub(1).map(|index| self.entries[index]) {
+            Some([_, line, character]) => Position::new(line, character),
+            None => Position::new(0, 0),
+        }
+    }
+
+    /// True when `offset` is one of the offsets the positions were computed for.
+    pub fn contains(&self, offset: u32) -> bool {
+        self.entries
+            .binary_search_by_key(&offset, |entry| entry[0])
+            .is_ok()
+    }
+
+    /// The encoding the positions count in.
+    pub fn encoding(&self) -> PositionEncoding {
+        self.encoding
+    }
+
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<[u32; 3]>()
+    }
+}
+
+/// What a range of a document converts against: its whole text (open documents, and closed ones
+/// while they are being analysed), or the positions of its paragraph boundaries (closed ones).
+#[derive(Clone, Debug)]
+pub enum TextView {
+    /// The text.
+    Text(Rope),
+    /// The positions of the offsets the rules report.
+    Boundaries(std::sync::Arc<BoundaryPositions>),
+}
+
+impl TextView {
+    /// Converts a core byte range into an LSP range.
+    pub fn range_to_lsp(&self, range: TextRange, encoding: PositionEncoding) -> Range {
+        match self {
+            TextView::Text(rope) => range_to_lsp(rope, range, encoding),
+            TextView::Boundaries(positions) => Range::new(
+                positions.position(range.start),
+                positions.position(range.end),
+            ),
+        }
+    }
+
+    /// True when [`TextView::range_to_lsp`] converts `range` exactly.
+    pub fn converts_exactly(&self, range: TextRange) -> bool {
+        match self {
+            TextView::Text(_) => true,
+            TextView::Boundaries(positions) => {
+                positions.contains(range.start) && positions.contains(range.end)
+            }
+        }
+    }
+
+    /// The text, when it is kept.
+    pub fn text(&self) -> Option<&Rope> {
+        match self {
+            TextView::Text(rope) => Some(rope),
+            TextView::Boundaries(_) => None,
+        }
     }
 }
 
@@ -314,6 +441,25 @@ mod tests {
                     } else {
                         prop_assert_eq!(back, offset);
                     }
+                }
+            }
+        }
+
+        #[test]
+        fn boundary_positions_agree_with_the_rope(
+            text in tricky_text(),
+            offsets in proptest::collection::vec(0u32..200, 0..12),
+        ) {
+            let rope = Rope::from_str(&text);
+            for encoding in ENCODINGS {
+                let positions = BoundaryPositions::new(&text, offsets.iter().copied(), encoding);
+                for &offset in &offsets {
+                    prop_assert!(positions.contains(offset));
+                    prop_assert_eq!(
+                        positions.position(offset),
+                        offset_to_position(&rope, offset as usize, encoding),
+                        "offset {} of {:?}", offset, text
+                    );
                 }
             }
         }

@@ -87,17 +87,23 @@ pub type ToTag = (
 /// replaces tags of a newer generation of the same document.
 pub fn tag_batch(session: &Session, changes: Vec<ToTag>) {
     use rayon::prelude::*;
+    let started = std::time::Instant::now();
+    let count = changes.len();
+    // `None` for a document gone, `Some(None)` for one that changed on disk unseen (adopted
+    // and analysed again: it is tagged when next needed).
     let tagged: Vec<_> = changes
         .into_par_iter()
-        .map(|(key, document, config, gazetteer)| {
+        .filter_map(|(key, document, config, gazetteer)| {
             let Some(document) = document else {
-                return (key, None);
+                return Some((key, None));
             };
-            // Unreadable or over the size limit: nothing to tag (see `state::too_large`).
-            let text = match document.problem {
-                Some(_) => String::new(),
-                None => document.text.to_string(),
+            // Unreadable or over the size limit: nothing to tag (see `state::too_large`). A
+            // closed document's text is read back from disk.
+            let rope = match document.problem {
+                Some(_) => Rope::new(),
+                None => session.text_of(&key, &document)?,
             };
+            let text = rope.to_string();
             let localities = match &gazetteer {
                 Some(gazetteer) => gazetteer.tagger(),
                 None => gazette_core::tag::locality::LocalityTagger::builtin(),
@@ -109,13 +115,13 @@ pub fn tag_batch(session: &Session, changes: Vec<ToTag>) {
                     .into_iter()
                     .map(|reviewed| reviewed.span)
                     .collect();
-            (key, Some((document, text, spans, config)))
+            Some((key, Some((document, rope, text, spans, config))))
         })
         .collect();
     let mut entities = session.entities_mut();
     for (key, result) in tagged {
         match result {
-            Some((document, text, spans, config)) => {
+            Some((document, rope, text, spans, config)) => {
                 if entities
                     .texts
                     .get(&key)
@@ -128,7 +134,7 @@ pub fn tag_batch(session: &Session, changes: Vec<ToTag>) {
                     key,
                     TaggedText {
                         uri: document.uri,
-                        text: document.text,
+                        text: rope,
                         generation: document.generation,
                         config,
                     },
@@ -140,6 +146,10 @@ pub fn tag_batch(session: &Session, changes: Vec<ToTag>) {
             }
         }
     }
+    tracing::debug!(
+        "entities: tagged {count} document(s) in {:.2} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
 }
 
 /// Hands documents to the tagger task; a newer request for a document replaces an older one
@@ -156,6 +166,9 @@ pub fn queue(session: &Session, to_tag: Vec<ToTag>) {
         pending.insert(item.0.clone(), item);
     }
     drop(pending);
+    session
+        .tag_requests
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     session.tag_wake.notify_one();
 }
 
@@ -166,6 +179,7 @@ pub async fn run_tagger(session: Arc<Session>) {
         if session.is_shut_down() {
             return;
         }
+        wait_for_a_pause(&session).await;
         loop {
             let batch: Vec<ToTag> = std::mem::take(
                 &mut *session
@@ -188,6 +202,31 @@ pub async fn run_tagger(session: Arc<Session>) {
             if session.is_shut_down() {
                 return;
             }
+        }
+    }
+}
+
+/// How long the document must stay unchanged before the tagger starts.
+const TAGGING_QUIET: Duration = Duration::from_millis(60);
+
+/// The longest the tagger waits for a pause while the user keeps typing.
+const TAGGING_MAX_DELAY: Duration = Duration::from_millis(1000);
+
+/// Waits until nothing was handed to the tagger for [`TAGGING_QUIET`] (at most
+/// [`TAGGING_MAX_DELAY`]). Tagging a long document costs several times its duplicate analysis:
+/// run on every keystroke, it competed with the next keystroke's diagnostics for the CPU. Tokens
+/// and hints wait a little longer instead; requests that need tags wait for them anyway.
+async fn wait_for_a_pause(session: &Session) {
+    use std::sync::atomic::Ordering;
+    let deadline = tokio::time::Instant::now() + TAGGING_MAX_DELAY;
+    loop {
+        let requests = session.tag_requests.load(Ordering::SeqCst);
+        tokio::time::sleep(TAGGING_QUIET).await;
+        if session.tag_requests.load(Ordering::SeqCst) == requests
+            || tokio::time::Instant::now() >= deadline
+            || session.is_shut_down()
+        {
+            return;
         }
     }
 }

@@ -47,16 +47,15 @@ pub fn document_text(
     session: &Arc<Session>,
     params: DocumentTextParams,
 ) -> Result<DocumentTextResult> {
-    let state = session.state();
-    let document = state
-        .documents
-        .get(&document_key(&params.uri))
+    // A closed document's text is read back from disk (a change nobody reported is adopted).
+    let (document, text) = session
+        .current_text(&document_key(&params.uri))
         .ok_or_else(|| {
             Error::invalid_params(format!("unknown document {}", params.uri.as_str()))
         })?;
     Ok(DocumentTextResult {
-        uri: document.uri.clone(),
+        uri: document.uri,
         version: document.version,
-        text: document.text.to_string(),
+        text: text.to_string(),
     })
 }

@@ -24,6 +24,9 @@ pub const PROGRESS_TOKEN: &str = "gazette/indexing";
 /// `didChange` needs) is never held for long.
 const CHUNK: usize = 64;
 
+/// Reading pauses while more documents than this wait for the analysis worker.
+const MAX_WAITING: usize = 2048;
+
 /// Walks the roots, reads every document and waits until the worker has analysed them.
 pub async fn index_workspace(session: Arc<Session>) {
     index_roots(session, None).await;
@@ -90,13 +93,17 @@ pub async fn index_roots(session: Arc<Session>, only: Option<Vec<PathBuf>>) {
         }
     }
     let read = Arc::new(AtomicUsize::new(0));
+    // While documents are being read, the worker indexes them without diagnosing them; the
+    // guard ends that (also when this task is aborted) and the worker then publishes every
+    // deferred diagnostic once.
+    let mut indexing = Some(IndexingRun::start(&session));
     let reader = {
         let session = Arc::clone(&session);
         let read = Arc::clone(&read);
         tokio::task::spawn_blocking(move || read_documents(&session, paths, &read))
     };
 
-    // Report progress until every document has been read and analysed.
+    // Report progress until every document has been read, analysed and published.
     let mut epochs = session.epoch.subscribe();
     loop {
         if session.is_shut_down() {
@@ -111,8 +118,13 @@ pub async fn index_roots(session: Arc<Session>, only: Option<Vec<PathBuf>>) {
                 .report_with_message(format!("{done}/{total} documents"), percentage as u32)
                 .await;
         }
-        if reader.is_finished() && pending == 0 {
-            break;
+        if reader.is_finished() {
+            if indexing.take().is_some() {
+                session.wake.notify_one();
+            }
+            if session.analysis_settled() {
+                break;
+            }
         }
         let _ = tokio::time::timeout(Duration::from_millis(100), epochs.changed()).await;
     }
@@ -127,6 +139,23 @@ pub async fn index_roots(session: Arc<Session>, only: Option<Vec<PathBuf>>) {
     session.log(MessageType::INFO, message.clone());
     if let Some(progress) = progress {
         progress.finish_with_message(message).await;
+    }
+}
+
+/// One indexing run in progress, counted in [`Session::indexing_runs`] until dropped.
+struct IndexingRun(Arc<Session>);
+
+impl IndexingRun {
+    fn start(session: &Arc<Session>) -> IndexingRun {
+        session.indexing_runs.fetch_add(1, Ordering::SeqCst);
+        IndexingRun(Arc::clone(session))
+    }
+}
+
+impl Drop for IndexingRun {
+    fn drop(&mut self) {
+        self.0.indexing_runs.fetch_sub(1, Ordering::SeqCst);
+        self.0.wake.notify_one();
     }
 }
 
@@ -174,6 +203,11 @@ fn read_documents(
                     .push(format!("cannot read {}: {error}", path.display())),
                 (Ok(_), None) => {}
             }
+        }
+        // Texts wait in the state until the worker takes them: reading far ahead of it would
+        // hold the whole corpus in memory at once.
+        while session.state().dirty.len() > MAX_WAITING && !session.is_shut_down() {
+            std::thread::sleep(Duration::from_millis(2));
         }
         {
             let mut state = session.state();

@@ -175,11 +175,21 @@ pub fn document_of_annotation_file(path: &std::path::Path) -> Option<PathBuf> {
 
 /// The orphaned-annotation findings of a document, for the analysis worker to publish with the
 /// duplicate findings.
-pub fn orphan_diagnostics(uri: &Uri, text: &Rope) -> Vec<gazette_core::diagnostic::Diagnostic> {
+///
+/// `text` gives the document's text; it is called only when the document has stored
+/// annotations (a closed document's text is then read back from disk), and no text means no
+/// findings.
+pub fn orphan_diagnostics(
+    uri: &Uri,
+    text: impl FnOnce() -> Option<String>,
+) -> Vec<gazette_core::diagnostic::Diagnostic> {
     let Some(file) = load_file(uri).filter(|file| !file.annotations.is_empty()) else {
         return Vec::new();
     };
-    orphaned_annotation::check(uri.as_str(), &text.to_string(), &file)
+    let Some(text) = text() else {
+        return Vec::new();
+    };
+    orphaned_annotation::check(uri.as_str(), &text, &file)
         .into_iter()
         .map(|orphan| orphan.diagnostic)
         .collect()
@@ -523,23 +533,21 @@ pub fn execute(session: &Arc<Session>, name: &str, arguments: Vec<Value>) -> Res
     Ok(None)
 }
 
+fn document_rope(session: &Session, uri: &Uri) -> Result<Rope> {
+    session
+        .current_text(&document_key(uri))
+        .map(|(_, text)| text)
+        .ok_or_else(|| Error::invalid_params(format!("unknown document {}", uri.as_str())))
+}
+
 fn document_text(session: &Session, uri: &Uri) -> Result<String> {
-    let state = session.state();
-    let document = state
-        .documents
-        .get(&document_key(uri))
-        .ok_or_else(|| Error::invalid_params(format!("unknown document {}", uri.as_str())))?;
-    Ok(document.text.to_string())
+    Ok(document_rope(session, uri)?.to_string())
 }
 
 fn current_span(session: &Session, uri: &Uri, range: Range) -> Result<(String, TextRange)> {
-    let state = session.state();
-    let document = state
-        .documents
-        .get(&document_key(uri))
-        .ok_or_else(|| Error::invalid_params(format!("unknown document {}", uri.as_str())))?;
-    let byte_range = convert::range_from_lsp(&document.text, range, state.encoding);
-    Ok((document.text.to_string(), byte_range))
+    let text = document_rope(session, uri)?;
+    let byte_range = convert::range_from_lsp(&text, range, session.state().encoding);
+    Ok((text.to_string(), byte_range))
 }
 
 fn new_annotation(

@@ -2,7 +2,7 @@
 //! shared by the ordered service layer, the handlers, the analysis worker and the indexer.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
 
 use tokio::sync::{Notify, watch};
@@ -12,7 +12,8 @@ use tower_lsp_server::ls_types::MessageType;
 use crate::analysis::{Analysis, Analyzed};
 use crate::entities::Entities;
 use crate::settings::LogLevel;
-use crate::state::{DocumentKey, State};
+use crate::state::{Document, DocumentKey, State};
+use ropey::Rope;
 
 /// Everything the server knows, shared behind an `Arc`.
 pub struct Session {
@@ -33,12 +34,22 @@ pub struct Session {
     pub(crate) pending_tags: Mutex<HashMap<DocumentKey, crate::entities::ToTag>>,
     /// Wakes the tagger when `pending_tags` is not empty.
     pub(crate) tag_wake: Notify,
+    /// Counts hand-overs to the tagger, so that it can wait for a pause in typing.
+    pub(crate) tag_requests: std::sync::atomic::AtomicU64,
     /// Held while documents are tagged on demand (see [`crate::entities::tag_on_demand`]).
     pub(crate) on_demand_tagging: tokio::sync::Mutex<()>,
     /// Wakes the analysis worker when documents become dirty.
     pub(crate) wake: Notify,
     /// Bumped after every analysis batch, so that requests can wait for fresh results.
     pub(crate) epoch: watch::Sender<u64>,
+    /// How many indexing runs are reading documents right now. While one is, the analysis
+    /// worker only indexes closed documents and defers their diagnostics (see
+    /// [`crate::analysis`]).
+    pub(crate) indexing_runs: AtomicUsize,
+    /// How many closed documents wait for the diagnostics deferred while indexing.
+    pub(crate) deferred_documents: AtomicUsize,
+    /// True while the analysis worker has taken work it has not published yet.
+    pub(crate) worker_busy: AtomicBool,
     shut_down: AtomicBool,
 }
 
@@ -60,9 +71,13 @@ impl Session {
             semantic_tokens: Mutex::new(HashMap::new()),
             pending_tags: Mutex::new(HashMap::new()),
             tag_wake: Notify::new(),
+            tag_requests: std::sync::atomic::AtomicU64::new(0),
             on_demand_tagging: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             epoch: watch::channel(0).0,
+            indexing_runs: AtomicUsize::new(0),
+            deferred_documents: AtomicUsize::new(0),
+            worker_busy: AtomicBool::new(false),
             shut_down: AtomicBool::new(false),
         }
     }
@@ -131,6 +146,50 @@ impl Session {
         self.shut_down.store(true, Ordering::SeqCst);
         self.wake.notify_one();
         self.tag_wake.notify_one();
+    }
+
+    /// True when the analysis has caught up with every change and every indexing run: nothing
+    /// is dirty, nothing is being analysed and no diagnostics are deferred.
+    pub fn analysis_settled(&self) -> bool {
+        let state = self.state();
+        state.dirty.is_empty()
+            && !state.reconfigured
+            && !self.worker_busy.load(Ordering::SeqCst)
+            && self.deferred_documents.load(Ordering::SeqCst) == 0
+    }
+
+    /// The text of `document` (a copy of the state's entry for `key`): the kept text, or for a
+    /// closed document its file read back from disk. A file that changed on disk without a
+    /// watcher event is adopted (the document is analysed again, like after a watched-file
+    /// change) and `None` returned: `document` is outdated. Reads a file: call it off the
+    /// async reader.
+    pub fn text_of(&self, key: &str, document: &Document) -> Option<Rope> {
+        if document.problem.is_some() {
+            return Some(Rope::new());
+        }
+        let max_bytes = self.state().max_bytes(&document.uri);
+        match crate::state::read_back(document, max_bytes) {
+            Ok(text) => Some(text),
+            Err(content) => {
+                if self.state().adopt_disk_content(key, document, content) {
+                    self.wake.notify_one();
+                }
+                None
+            }
+        }
+    }
+
+    /// The current text of a document with its state, read back from disk when it is closed
+    /// (see [`Session::text_of`]); `None` for an unknown document.
+    pub fn current_text(&self, key: &str) -> Option<(Document, Rope)> {
+        // A file found changed is adopted on the first try: the second reads the new content.
+        for _ in 0..2 {
+            let document = self.state().documents.get(key)?.clone();
+            if let Some(text) = self.text_of(key, &document) {
+                return Some((document, text));
+            }
+        }
+        None
     }
 
     /// True once the session is over.

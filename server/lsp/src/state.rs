@@ -46,8 +46,10 @@ pub fn document_key(uri: &Uri) -> DocumentKey {
 pub struct Document {
     /// The URI to report the document under (as the client spelled it when it opened it).
     pub uri: Uri,
-    /// The current text, with the editor's line endings.
-    pub text: Rope,
+    /// The current text, with the editor's line endings. Kept while the document is open; a
+    /// closed document's text is kept only until the analysis worker takes it (see
+    /// [`crate::analysis`]), then read back from disk when needed ([`read_back`]).
+    pub text: Option<Rope>,
     /// The editor's version while the document is open; `None` for documents read from disk.
     pub version: Option<i32>,
     /// Bumped (from a server-wide counter) on every change, to recognise stale analyses.
@@ -57,6 +59,29 @@ pub struct Document {
     pub corpus: usize,
     /// Why the file on disk is not analysable text (then `text` is empty).
     pub problem: Option<DecodeProblem>,
+    /// Identifies the text the document had when it was last read or opened (not updated by
+    /// edits): a closed document's file is read back only when it still has this text.
+    pub stamp: TextStamp,
+}
+
+/// Identifies a text without keeping it: its length and a hash of its bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TextStamp {
+    len: usize,
+    hash: u64,
+}
+
+impl TextStamp {
+    /// The stamp of `text`.
+    pub fn of(text: &str) -> TextStamp {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        text.hash(&mut hasher);
+        TextStamp {
+            len: text.len(),
+            hash: hasher.finish(),
+        }
+    }
 }
 
 impl Document {
@@ -409,10 +434,11 @@ impl State {
             key.clone(),
             Document {
                 uri,
-                text: Rope::from_str(&content.text),
+                text: Some(Rope::from_str(&content.text)),
                 version,
                 generation,
                 corpus,
+                stamp: TextStamp::of(&content.text),
                 problem: content.problem,
             },
         );
@@ -467,10 +493,11 @@ impl State {
             ));
             return applied;
         }
+        let text = document.text.get_or_insert_with(Rope::new);
         for change in &params.content_changes {
-            convert::apply_change(&mut document.text, change, encoding);
+            convert::apply_change(text, change, encoding);
         }
-        document.problem = too_large(document.text.len_bytes(), limit);
+        document.problem = too_large(text.len_bytes(), limit);
         document.version = Some(new_version);
         document.generation = generation;
         self.dirty.insert(key);
@@ -620,13 +647,39 @@ impl State {
     pub fn add_indexed(&mut self, uri: Uri, content: FileContent) -> bool {
         let key = document_key(&uri);
         if let Some(existing) = self.documents.get(&key) {
-            let unchanged =
-                existing.problem == content.problem && existing.text == content.text.as_str();
+            let unchanged = existing.problem == content.problem
+                && existing.stamp == TextStamp::of(&content.text);
             if existing.is_open() || unchanged {
                 return false;
             }
         }
         self.put(key, uri, content, None);
+        true
+    }
+
+    /// Adopts what the file of a closed document holds now, found changed on disk without a
+    /// watcher event (see [`read_back`]): like a watched-file change, the document gets the new
+    /// content and is analysed again; gone or unreadable, it leaves the corpus. Returns whether
+    /// anything changed (then the worker must be woken).
+    pub fn adopt_disk_content(
+        &mut self,
+        key: &str,
+        seen: &Document,
+        content: Option<FileContent>,
+    ) -> bool {
+        let current = self.documents.get(key);
+        if current.is_none_or(|current| current.is_open() || current.generation != seen.generation)
+        {
+            // Opened or changed meanwhile: the newer state wins.
+            return false;
+        }
+        match content {
+            Some(content) => self.put(key.to_owned(), seen.uri.clone(), content, None),
+            None => {
+                self.documents.remove(key);
+                self.dirty.insert(key.to_owned());
+            }
+        }
         true
     }
 
@@ -762,6 +815,23 @@ pub struct FileContent {
     /// Why the file is not analysable text, as the core judges it (reported as GZ900, like
     /// `gazette check` does).
     pub problem: Option<DecodeProblem>,
+}
+
+/// Reads a closed document's text back from disk: `Ok` with the text when the file still holds
+/// the text the server knows (same stamp), `Err` with what the file holds now (its content, or
+/// `None` when it cannot be read) when it changed behind the server's back. Call it without the
+/// state lock: it reads a file.
+pub fn read_back(document: &Document, max_bytes: u64) -> Result<Rope, Option<FileContent>> {
+    if let Some(text) = &document.text {
+        return Ok(text.clone());
+    }
+    let path = document.uri.to_file_path().ok_or(None)?;
+    let content = read_document_file(&path, max_bytes).map_err(|_| None)?;
+    if content.problem == document.problem && TextStamp::of(&content.text) == document.stamp {
+        Ok(Rope::from_str(&content.text))
+    } else {
+        Err(Some(content))
+    }
 }
 
 /// Reads a document from disk the way editors load it: a UTF-8 byte order mark is dropped (VS

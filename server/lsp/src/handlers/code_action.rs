@@ -37,7 +37,16 @@ pub async fn handle(
         return Ok(None);
     };
     let encoding = session.state().encoding;
-    let requested = convert::range_from_lsp(&analyzed.text, params.range, encoding);
+    // The document's text, to read the requested range: a closed document's is read back, and
+    // must be the text the analysis saw.
+    let text = match analyzed.view.text() {
+        Some(text) => text.clone(),
+        None => match session.current_text(&key) {
+            Some((document, text)) if document.generation == analyzed.generation => text,
+            _ => return Ok(None),
+        },
+    };
+    let requested = convert::range_from_lsp(&text, params.range, encoding);
     let mut actions = Vec::new();
     for (index, diagnostic) in analyzed.diagnostics.iter().enumerate() {
         let touches =
@@ -59,7 +68,7 @@ pub async fn handle(
     }
     actions.extend(crate::review::code_actions(
         &params.text_document.uri,
-        &analyzed.text,
+        &text,
         requested,
         encoding,
     ));
@@ -178,7 +187,7 @@ fn action(
         let Some(target) = session.analyzed(&edit.document) else {
             continue;
         };
-        let range: Range = convert::range_to_lsp(&target.text, edit.range, encoding);
+        let range: Range = target.view.range_to_lsp(edit.range, encoding);
         changes
             .entry(target.uri.clone())
             .or_default()

@@ -26,7 +26,8 @@ pub async fn handle(session: &Arc<Session>, params: DidSaveTextDocumentParams) {
             .documents
             .get(&key)
             .filter(|document| document.is_open() && document.problem.is_none())
-            .map(|document| document.text.to_string())
+            .and_then(|document| document.text.as_ref())
+            .map(|text| text.to_string())
     };
     let Some(server_text) = server_text else {
         return;

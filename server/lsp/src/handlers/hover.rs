@@ -169,17 +169,13 @@ fn place_facts(text: &mut String, places: &Places, place: &Place, defined_in: Op
 /// document creation time it was resolved against. Computed on the document's current text with
 /// its tagging settings (a per-path `document-dates` entry included).
 fn temporal_facts(session: &Session, uri: &Uri, range: Range) -> Option<String> {
-    let (text, offset, config) = {
+    let (document, rope) = session.current_text(&crate::state::document_key(uri))?;
+    let (offset, config) = {
         let state = session.state();
-        let document = state.documents.get(&crate::state::document_key(uri))?;
-        let offset =
-            crate::convert::position_to_offset(&document.text, range.start, state.encoding);
-        (
-            document.text.to_string(),
-            offset,
-            state.tagging_config(document),
-        )
+        let offset = crate::convert::position_to_offset(&rope, range.start, state.encoding);
+        (offset, state.tagging_config(&document))
     };
+    let text = rope.to_string();
     let analysis = analyse_temporal(&text, &config);
     let mention = analysis.mention_at(offset as u32)?;
     let mut facts = vec![format!("Granularity: {}", mention.granularity.as_str())];
