@@ -54,19 +54,37 @@ pub struct Segmentation {
     pub paragraphs: Vec<Paragraph>,
 }
 
-/// One non-blank line: its trimmed range, 0-based number and length in characters.
+/// One non-blank line: its trimmed and whole ranges, 0-based number and block position.
 struct Line {
     range: TextRange,
     /// From the start of the line to the end of its terminator.
     whole: TextRange,
     number: u32,
-    chars: usize,
-    /// Length in characters of its first word.
-    first_word_chars: usize,
     /// True when a blank line (or the start of the text) comes before it.
     starts_block: bool,
     /// True when it ends like a sentence (`.`, `!`, `?`, `:`, a closing quote).
     ends_sentence: bool,
+}
+
+impl Line {
+    /// Its length in characters. Computed only for lines inside multi-line blocks, when the
+    /// layout is detected: one-paragraph-per-line text never pays for counting.
+    fn chars(&self, text: &str) -> usize {
+        let line = &text[self.range.to_usize()];
+        if line.is_ascii() {
+            line.len()
+        } else {
+            line.chars().count()
+        }
+    }
+
+    /// The length in characters of its first word.
+    fn first_word_chars(&self, text: &str) -> usize {
+        text[self.range.to_usize()]
+            .split(is_blank)
+            .next()
+            .map_or(0, |word| word.chars().count())
+    }
 }
 
 /// Characters that end a sentence or a heading-like line.
@@ -78,7 +96,7 @@ const SENTENCE_END: &[char] = &[
 pub fn segment(text: &str, layout: Layout) -> Segmentation {
     let lines = non_blank_lines(text);
     let layout = match layout {
-        Layout::Auto => detect_layout(&lines),
+        Layout::Auto => detect_layout(text, &lines),
         explicit => explicit,
     };
     let mut paragraphs = Vec::with_capacity(lines.len());
@@ -102,13 +120,13 @@ pub fn segment(text: &str, layout: Layout) -> Segmentation {
     Segmentation { layout, paragraphs }
 }
 
-fn detect_layout(lines: &[Line]) -> Layout {
+fn detect_layout(text: &str, lines: &[Line]) -> Layout {
     let mut inner_lines = 0usize;
     let mut width = 0usize;
     for pair in lines.windows(2) {
         if !pair[1].starts_block {
             inner_lines += 1;
-            width = width.max(pair[0].chars);
+            width = width.max(pair[0].chars(text));
         }
     }
     if inner_lines == 0 || !(MIN_WRAP_WIDTH..=MAX_WRAP_WIDTH).contains(&width) {
@@ -117,7 +135,8 @@ fn detect_layout(lines: &[Line]) -> Layout {
     let filled = lines
         .windows(2)
         .filter(|pair| {
-            !pair[1].starts_block && pair[0].chars + 1 + pair[1].first_word_chars > width
+            !pair[1].starts_block
+                && pair[0].chars(text) + 1 + pair[1].first_word_chars(text) > width
         })
         .count();
     // Wrapped lines end mid-sentence; one-paragraph-per-line text ends its lines with sentences.
@@ -154,22 +173,11 @@ fn non_blank_lines(text: &str) -> Vec<Line> {
         } else {
             let trimmed = trimmed_start.trim_end_matches(is_blank);
             let offset = start + (line.len() - trimmed_start.len());
-            let chars = if trimmed.is_ascii() {
-                trimmed.len()
-            } else {
-                trimmed.chars().count()
-            };
-            let first_word_chars = trimmed
-                .split(is_blank)
-                .next()
-                .map_or(0, |word| word.chars().count());
             lines.push(Line {
                 range: TextRange::new(offset as u32, (offset + trimmed.len()) as u32),
                 whole: TextRange::new(start as u32, next.min(bytes.len()) as u32),
                 ends_sentence: trimmed.ends_with(SENTENCE_END),
                 number,
-                chars,
-                first_word_chars,
                 starts_block: previous_blank,
             });
             previous_blank = false;

@@ -1045,8 +1045,10 @@ impl Workspace {
     fn flag_shared(&mut self, band: usize, shared: Vec<SharedBand>) {
         // Flagging a target for some rows flags all its paragraphs with those rows: once is enough
         // (a paragraph repeated 100,000 times would otherwise rescan its document as often).
-        // Small documents are cheaper to rescan than to remember.
-        let mut flagged = HashSet::new();
+        // Small documents are cheaper to rescan than to remember. The set hashes the packed rows
+        // only (uniform bits already), not the target.
+        let mut flagged: HashSet<(u32, u64), BuildHasherDefault<PassThroughHasher>> =
+            HashSet::default();
         for (target, source, paragraph) in shared {
             let Some(rows) = self
                 .entry_summary(source)
@@ -1058,7 +1060,10 @@ impl Workspace {
             let large = self
                 .entry_summary(target)
                 .is_some_and(|summary| summary.paragraphs.len() > 16);
-            if large && !flagged.insert((target, rows)) {
+            let packed = rows
+                .iter()
+                .fold(0u64, |packed, &row| (packed << 16) | u64::from(row));
+            if large && !flagged.insert((target, packed)) {
                 continue;
             }
             self.flag_band(target, band, &rows);
