@@ -366,8 +366,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         // The rest of the word: runs of ASCII letters and digits in a tight loop, other
         // characters one by one.
         loop {
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-                hash = step(hash, bytes[i].to_ascii_lowercase() as u64);
+            while let Some(&b) = bytes.get(i) {
+                let folded = ASCII_FOLDED[(b & 0x7F) as usize];
+                if folded == 0 || b >= 0x80 {
+                    break;
+                }
+                hash = step(hash, folded as u64);
                 i += 1;
             }
             if i >= bytes.len() || bytes[i] < 0x80 {
@@ -393,6 +397,21 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     }
     tokens
 }
+
+/// Each ASCII letter or digit folded (lower case), 0 for other ASCII bytes: one load per byte
+/// in the tokenizer's inner loop.
+const ASCII_FOLDED: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let b = byte as u8;
+        if b.is_ascii_alphanumeric() {
+            table[byte] = b.to_ascii_lowercase();
+        }
+        byte += 1;
+    }
+    table
+};
 
 /// The character starting at `bytes[i]` (a UTF-8 lead byte of valid UTF-8) and its length.
 #[inline]

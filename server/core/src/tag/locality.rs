@@ -52,7 +52,9 @@ pub struct LocalityTagger {
 struct Mention {
     first: usize,
     last: usize,
-    candidates: Vec<Candidate>,
+    /// The mention's candidates: a range of the document's candidate pool (one vector for all
+    /// mentions instead of one per mention).
+    candidates: std::ops::Range<usize>,
 }
 
 impl LocalityTagger {
@@ -135,8 +137,8 @@ impl LocalityTagger {
         date: Option<&str>,
     ) -> Vec<EntitySpan> {
         let language = detect_language(text, tokens, &self.context);
-        let mentions = self.scan(text, tokens, language, earlier);
-        self.resolve(text, tokens, language, mentions, date)
+        let (mentions, pool) = self.scan(text, tokens, language, earlier);
+        self.resolve(text, tokens, language, mentions, &pool, date)
     }
 
     /// The form of a place on `date`: the place itself while it exists, else its successor
@@ -169,8 +171,9 @@ impl LocalityTagger {
         tokens: &[Token],
         language: Language,
         earlier: &[EntitySpan],
-    ) -> Vec<Mention> {
+    ) -> (Vec<Mention>, Vec<Candidate>) {
         let mut mentions = Vec::new();
+        let mut pool = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
             if !tokens[i].capitalised {
@@ -219,21 +222,22 @@ impl LocalityTagger {
                 Some((last, candidates))
                     if !overlaps(earlier, tokens[i].start, tokens[last].end) =>
                 {
-                    let candidates = match candidates {
-                        Ok(node) => self.index.candidates(node).to_vec(),
-                        Err(inflected) => inflected,
-                    };
+                    let start = pool.len();
+                    match candidates {
+                        Ok(node) => pool.extend_from_slice(self.index.candidates(node)),
+                        Err(inflected) => pool.extend(inflected),
+                    }
                     mentions.push(Mention {
                         first: i,
                         last,
-                        candidates,
+                        candidates: start..pool.len(),
                     });
                     i = last + 1;
                 }
                 _ => i += 1,
             }
         }
-        mentions
+        (mentions, pool)
     }
 
     /// Candidates of a Polish inflected word by undoing its case ending.
@@ -275,23 +279,34 @@ impl LocalityTagger {
         tokens: &[Token],
         language: Language,
         mut mentions: Vec<Mention>,
+        pool: &[Candidate],
         date: Option<&str>,
     ) -> Vec<EntitySpan> {
-        // Diacritics written in the text must be those of the name ("Tại" is not "Tai").
+        // The candidates kept, copied into a new pool.
+        let mut kept: Vec<Candidate> = Vec::with_capacity(pool.len());
         mentions.retain_mut(|mention| {
             let surface =
                 &text[tokens[mention.first].start as usize..tokens[mention.last].end as usize];
             let (marks, flat_marks) = marks_hashes(surface);
-            if marks != 0 {
-                mention
-                    .candidates
-                    .retain(|c| c.marks == marks || (c.inflected && c.flat_marks == flat_marks));
+            let start = kept.len();
+            for c in &pool[mention.candidates.clone()] {
+                // Diacritics written in the text must be those of the name ("Tại" is not
+                // "Tai").
+                if marks != 0 && !(c.marks == marks || (c.inflected && c.flat_marks == flat_marks))
+                {
+                    continue;
+                }
+                // One candidate per place (a place may be there under several spellings; the
+                // index keeps a place's candidates together).
+                if kept.len() > start && kept[kept.len() - 1].place == c.place {
+                    continue;
+                }
+                kept.push(*c);
             }
-            // One candidate per place (a place may be there under several spellings; the index
-            // keeps a place's candidates together).
-            mention.candidates.dedup_by_key(|c| c.place);
-            !mention.candidates.is_empty()
+            mention.candidates = start..kept.len();
+            start < kept.len()
         });
+        let pool = kept;
         // Document-level evidence: the countries named by mentions that may be countries.
         let mut countries: Vec<&str> = Vec::new();
         let mut in_mention = vec![false; tokens.len()];
@@ -301,15 +316,13 @@ impl LocalityTagger {
         for mention in &mentions {
             // Only a mention that may be a well-known place shields its neighbours: "Kim" in
             // "Kim Jung-ki" may be a hamlet, which makes "Jung" part of a name, not a place.
-            if mention
-                .candidates
+            if pool[mention.candidates.clone()]
                 .iter()
                 .any(|c| !is_small(self.place(c.place)))
             {
                 in_mention[mention.first..=mention.last].fill(true);
             }
-            for c in mention
-                .candidates
+            for c in pool[mention.candidates.clone()]
                 .iter()
                 .filter(|c| c.kind == PlaceKind::Country)
             {
@@ -343,7 +356,10 @@ impl LocalityTagger {
                 .zip(&contexts)
                 .enumerate()
                 .map(|(m, (mention, context))| {
-                    self.choose(mention, m, context, &countries, &mentioned, language, date)
+                    let candidates = &pool[mention.candidates.clone()];
+                    self.choose(
+                        candidates, m, context, &countries, &mentioned, language, date,
+                    )
                 })
                 .collect();
         }
@@ -422,7 +438,7 @@ impl LocalityTagger {
     /// The best-scoring candidate of a mention.
     fn choose(
         &self,
-        mention: &Mention,
+        candidates: &[Candidate],
         this: usize,
         context: &MentionContext,
         countries: &[&str],
@@ -431,7 +447,7 @@ impl LocalityTagger {
         date: Option<&str>,
     ) -> Option<Choice> {
         let mut best: Option<(f64, Choice)> = None;
-        for candidate in &mention.candidates {
+        for candidate in candidates {
             let place = self.place(candidate.place);
             let ancestor_mentioned = !mentioned.is_empty()
                 && self.ancestors(candidate.place).any(|ancestor| {
@@ -469,7 +485,7 @@ impl LocalityTagger {
             let parent = self.parents[candidate.place as usize];
             let seat = place.kind == PlaceKind::City
                 && parent != u32::MAX
-                && mention.candidates.iter().any(|c| c.place == parent);
+                && candidates.iter().any(|c| c.place == parent);
             if seat {
                 score += 1.5;
             }

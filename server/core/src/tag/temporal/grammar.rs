@@ -48,6 +48,7 @@ pub(crate) fn scan(tokens: &Tokens<'_>) -> Vec<Match> {
     let grammar = Grammar {
         t: tokens,
         words: lexicon::words(),
+        month_first: std::cell::OnceCell::new(),
     };
     let mut out = Vec::new();
     let mut index = 0;
@@ -67,6 +68,8 @@ pub(crate) fn scan(tokens: &Tokens<'_>) -> Vec<Match> {
 struct Grammar<'a, 't> {
     t: &'a Tokens<'t>,
     words: &'static Lexicon<WordInfo>,
+    /// Whether the document writes slash dates month first, found on first need.
+    month_first: std::cell::OnceCell<bool>,
 }
 
 const ORDINAL_SUFFIXES: &[&str] = &["st", "nd", "rd", "th"];
@@ -278,6 +281,41 @@ impl Grammar<'_, '_> {
         (numbers, separators)
     }
 
+    /// True when the document's unambiguous slash dates (`d/d/yyyy`) are all month first
+    /// (`10/17/2016`), and there is at least one.
+    fn slash_dates_month_first(&self) -> bool {
+        *self.month_first.get_or_init(|| {
+            let (mut month_first, mut day_first) = (0, 0);
+            for index in 0..self.t.len() {
+                let number = |i: usize| {
+                    self.t
+                        .number(i)
+                        .filter(|_| !self.t.tokens[i].in_url() && (i == index || self.adjacent(i)))
+                };
+                let slash = |i: usize| self.t.is_punct(i, '/') && self.adjacent(i);
+                let (Some((a, 1..=2)), true, Some((b, 1..=2)), true, Some((y, 4))) = (
+                    number(index),
+                    slash(index + 1),
+                    number(index + 2),
+                    slash(index + 3),
+                    number(index + 4),
+                ) else {
+                    continue;
+                };
+                if !is_year(y, 4) {
+                    continue;
+                }
+                let year = Some(y as u16);
+                if a <= 12 && b > 12 && valid_day(year, a as u8, b as u8) {
+                    month_first += 1;
+                } else if a > 12 && b <= 12 && valid_day(year, b as u8, a as u8) {
+                    day_first += 1;
+                }
+            }
+            month_first > 0 && day_first == 0
+        })
+    }
+
     /// A digit run glued to what precedes it belongs to a code or a name (`Covid-19`, `H5N1`,
     /// `+84`, `#12`, `$2000`).
     fn glued_before(&self, index: usize) -> bool {
@@ -417,7 +455,14 @@ impl Grammar<'_, '_> {
                     return None;
                 }
                 let (a, b) = (*a as u8, *b as u8);
-                let (d, m) = if a > 12 || b <= 12 { (a, b) } else { (b, a) };
+                // An ambiguous date (03/04/2016) is read month first when the document writes
+                // its slash dates the American way (10/17/2016, and never 17/10/2016).
+                let month_first = a <= 12 && b <= 12 && *s == '/' && self.slash_dates_month_first();
+                let (d, m) = if !month_first && (a > 12 || b <= 12) {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
                 valid_day(Some(y), m, d).then(|| date(first, last, PartialDate::ymd(y, m, d)))
             }
             // 2015-2019, 2015–2019.

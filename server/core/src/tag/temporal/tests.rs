@@ -296,6 +296,41 @@ fn numeric_dates() {
 }
 
 #[test]
+fn ambiguous_slash_dates_follow_the_documents_convention() {
+    // An American document (10/17/2016 is month first): 03/04/2016 is March 4.
+    check(
+        "Signed on 10/17/2016; the visit began on 03/04/2016.",
+        expect![[r#"
+            DATE "10/17/2016" 2016-10-17 day Monday
+            DATE "03/04/2016" 2016-03-04 day Friday
+        "#]],
+    );
+    // No evidence, or day-first evidence too: day first, as before.
+    check(
+        "The visit began on 03/04/2016.",
+        expect![[r#"
+            DATE "03/04/2016" 2016-04-03 day Sunday
+        "#]],
+    );
+    check(
+        "On 17/10/2016 and 10/17/2016, then 03/04/2016.",
+        expect![[r#"
+            DATE "17/10/2016" 2016-10-17 day Monday
+            DATE "10/17/2016" 2016-10-17 day Monday
+            DATE "03/04/2016" 2016-04-03 day Sunday
+        "#]],
+    );
+    // Dates inside URLs are no evidence; dotted dates keep day first.
+    check(
+        "See https://x.us/10/17/2016/a and 03.04.2016 or 03/04/2016.",
+        expect![[r#"
+            DATE "03.04.2016" 2016-04-03 day Sunday
+            DATE "03/04/2016" 2016-04-03 day Sunday
+        "#]],
+    );
+}
+
+#[test]
 fn mention_at_finds_the_date_under_the_cursor() {
     let text = "Signed on March 10, 2004.";
     let analysis = analyse_temporal(text, &TaggingConfig::default());
