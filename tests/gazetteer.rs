@@ -134,6 +134,33 @@ fn tag_uses_the_gazetteer_named_in_gazette_toml() {
 }
 
 #[test]
+fn report_counts_and_describes_the_places_of_the_user_gazetteer() {
+    let temp = corpus_with_gazetteer_key();
+    let output = gazette()
+        .current_dir(temp.path())
+        .args(["report", "docs", "--out", "report.html"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(temp.path().join("report.json")).unwrap())
+            .unwrap();
+    let hamlet = data["localities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["id"] == "VN:my-hamlet")
+        .unwrap_or_else(|| panic!("no user place in {}", data["localities"]));
+    assert_eq!(hamlet["name"], "Xóm Mới Tinh");
+    assert_eq!(hamlet["kind"], "commune");
+    assert_eq!(hamlet["mentions"], 1);
+}
+
+#[test]
 fn a_broken_gazetteer_in_gazette_toml_is_a_configuration_error() {
     let temp = corpus_with_gazetteer_key();
     temp.write("data/places.json", r#"{"places": [{"id": "X"}]}"#);

@@ -12,7 +12,6 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use gazette_core::annotation::overlay::SpanOrigin;
-use gazette_core::gazetteer::Gazetteer;
 use gazette_core::report::{
     AggregateInput, ClusterPlan, DocumentFacts, DocumentInput, REPORT_FORMAT_VERSION, ReportData,
     aggregate, html, plan_duplicate_clusters,
@@ -87,7 +86,16 @@ pub fn run(args: ReportArgs) -> Result<Outcome> {
     let page_dir = absolute_dir_of(&args.out)?;
     let keys = workspace.keys();
     let context = ContextWords::new();
-    let tagger = LocalityTagger::builtin();
+    // The places of the user's gazetteer (`gazetteer` in gazette.toml) are tagged, counted and
+    // mapped like built-in ones, as in `gazette tag` and the editor.
+    let user_tagger = match loaded.gazetteer_path() {
+        Some(path) => Some(
+            crate::commands::tag::load_user_tagger(&path)
+                .context("the `gazetteer` of gazette.toml")?,
+        ),
+        None => None,
+    };
+    let tagger = user_tagger.as_ref().unwrap_or(LocalityTagger::builtin());
     let facts: Vec<DocumentFacts> = keys
         .par_iter()
         .map(|key| {
@@ -141,7 +149,7 @@ pub fn run(args: ReportArgs) -> Result<Outcome> {
             generated: Some(&generated),
             diagnostics: &diagnostics,
             clusters: &clusters,
-            gazetteer: Gazetteer::builtin(),
+            gazetteer: tagger.gazetteer(),
             previous: previous.as_ref(),
         },
     );

@@ -130,7 +130,7 @@ pub fn run(args: TagArgs) -> Result<Outcome> {
 }
 
 /// The built-in gazetteer plus the places of a user's file, indexed for tagging.
-fn load_user_tagger(path: &std::path::Path) -> Result<LocalityTagger> {
+pub fn load_user_tagger(path: &std::path::Path) -> Result<LocalityTagger> {
     let user = read_user_gazetteer(path)?;
     Ok(LocalityTagger::new(
         Gazetteer::builtin().with_user_entries(user),
