@@ -31,6 +31,15 @@ fn schema_describes_place_fields() {
     }
 }
 
+/// Fails the test with the command's stderr unless it exited 0.
+fn assert_succeeded(output: &std::process::Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 fn gazette() -> Command {
     Command::new(gazette_tests::gazette_binary())
 }
@@ -54,11 +63,7 @@ fn tag_uses_the_user_gazetteer() {
         .arg(&doc)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let norms: Vec<_> = line["spans"]
         .as_array()
@@ -123,11 +128,7 @@ fn tag_uses_the_gazetteer_named_in_gazette_toml() {
         .args(["tag", "doc.txt"])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let expected = [("Tam Kỳ", "VN:tam-ky"), ("Xóm Mới Tinh", "VN:my-hamlet")]
         .map(|(a, b)| (a.to_owned(), b.to_owned()));
     assert_eq!(loc_norms(&output.stdout), expected);
@@ -141,11 +142,7 @@ fn report_counts_and_describes_the_places_of_the_user_gazetteer() {
         .args(["report", "docs", "--out", "report.html"])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let data: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(temp.path().join("report.json")).unwrap())
             .unwrap();
