@@ -552,6 +552,18 @@ impl State {
         }
     }
 
+    /// Reads a root's `gazette.toml` (and the user gazetteer it names) again; every document is
+    /// re-analysed with the new configuration.
+    fn reload_root(&mut self, index: usize, applied: &mut Applied) {
+        let root = &mut self.roots[index];
+        *root = Root::load(root.path.clone());
+        if let Some(error) = &root.config_error {
+            applied.warn(error.clone());
+        }
+        self.reconfigured = true;
+        applied.wake = true;
+    }
+
     /// `workspace/didChangeWatchedFiles`: closed documents follow the disk; open ones belong to
     /// the editor and are left alone. A changed `gazette.toml` reloads its root's configuration; a
     /// changed user gazetteer reloads it and re-tags its root's documents.
@@ -565,17 +577,12 @@ impl State {
                 .file_name()
                 .is_some_and(|name| name == CONFIG_FILE_NAME)
             {
-                if let Some(root) = self
+                if let Some(index) = self
                     .roots
-                    .iter_mut()
-                    .find(|r| path.parent() == Some(&r.path))
+                    .iter()
+                    .position(|r| path.parent() == Some(&r.path))
                 {
-                    *root = Root::load(root.path.clone());
-                    if let Some(error) = &root.config_error {
-                        applied.warn(error.clone());
-                    }
-                    self.reconfigured = true;
-                    applied.wake = true;
+                    self.reload_root(index, &mut applied);
                 }
                 continue;
             }
@@ -586,11 +593,7 @@ impl State {
                 // A user gazetteer changed on disk: read it again and re-tag the root's documents
                 // (their tags may name places that were added, renamed or removed).
                 for index in gazetteer_of {
-                    let root = &mut self.roots[index];
-                    *root = Root::load(root.path.clone());
-                    if let Some(error) = &root.config_error {
-                        applied.warn(error.clone());
-                    }
+                    self.reload_root(index, &mut applied);
                     let keys: Vec<DocumentKey> = self
                         .documents
                         .iter()
@@ -601,8 +604,6 @@ impl State {
                         self.touch(&key);
                     }
                 }
-                self.reconfigured = true;
-                applied.wake = true;
                 continue;
             }
             if let Some(document) = crate::review::document_of_annotation_file(&path) {

@@ -23,6 +23,9 @@ pub struct UserGazetteer {
     /// The range of each entry's id in the file.
     entries: HashMap<String, TextRange>,
     places: UserPlaces,
+    /// Index of each id in `places`: hovers look places up by id, and a user file may hold
+    /// a million entries.
+    by_id: HashMap<String, usize>,
     /// Indexing half a million names takes a second or two: done on first use, in the tagging
     /// worker, never while the configuration is applied.
     tagger: OnceLock<LocalityTagger>,
@@ -47,12 +50,19 @@ impl UserGazetteer {
         let uri = Uri::from_file_path(&path)
             .ok_or_else(|| format!("{}: not a file path", path.display()))?;
         let entries = entry_id_ranges(&text).into_iter().collect();
+        let by_id = places
+            .places
+            .iter()
+            .enumerate()
+            .map(|(index, place)| (place.id.clone(), index))
+            .collect();
         Ok(UserGazetteer {
             path,
             uri,
             text: Rope::from_str(&text),
             entries,
             places,
+            by_id,
             tagger: OnceLock::new(),
         })
     }
@@ -67,7 +77,7 @@ impl UserGazetteer {
     /// The user's entry with this id, if the file defines it (it replaces a built-in entry with
     /// the same id).
     pub fn place(&self, id: &str) -> Option<&Place> {
-        self.places.places.iter().find(|place| place.id == id)
+        self.by_id.get(id).map(|&index| &self.places.places[index])
     }
 
     /// The file's name, for messages.

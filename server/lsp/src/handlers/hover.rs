@@ -54,7 +54,7 @@ pub async fn handle(session: &Arc<Session>, params: HoverParams) -> Result<Optio
     if entity.label == EntityLabel::Loc {
         let places = Places::of(session, &position.text_document.uri);
         if let Some((place, defined_in)) = places.get(&entity.norm) {
-            place_facts(&mut text, &places, &place, defined_in.as_deref());
+            place_facts(&mut text, &places, place, defined_in.as_deref());
         }
     }
     let _ = writeln!(
@@ -101,18 +101,14 @@ impl Places {
     }
 
     /// The place with this id, and the user file defining it (`None` for a built-in place).
-    fn get(&self, id: &str) -> Option<(Place, Option<String>)> {
+    fn get(&self, id: &str) -> Option<(&Place, Option<String>)> {
         self.user
             .iter()
             .find_map(|gazetteer| {
                 let place = gazetteer.place(id)?;
-                Some((place.clone(), Some(gazetteer.file_name())))
+                Some((place, Some(gazetteer.file_name())))
             })
-            .or_else(|| {
-                Gazetteer::builtin()
-                    .get(id)
-                    .map(|place| (place.clone(), None))
-            })
+            .or_else(|| Gazetteer::builtin().get(id).map(|place| (place, None)))
     }
 
     /// The canonical name of the place with this id, or the id when nobody defines it.
