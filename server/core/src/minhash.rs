@@ -145,26 +145,26 @@ pub fn signature(normalized: &[u8], shingle_words: usize) -> Option<Signature> {
     }
     hashes.truncate(shingles);
     let mut minima = [u64::MAX; SIGNATURE_LEN];
-    let mut filled = 0;
     let mut round = 0u64;
-    while filled < SIGNATURE_LEN {
+    // Until every bin holds a value; a scan of the bins after each round costs less than
+    // counting them in the loop, whose updates are then branch-free (`min`): whether a value
+    // is a new minimum is a coin toss the processor cannot predict.
+    while minima.contains(&u64::MAX) {
         let seeds = (
             mix(0x6761_7a65_7474_6532 ^ round), // "gazette2"
             mix(0x6761_7a65_7474_6533 ^ round) | 1,
         );
+        // Two rounds of the sketch from the two halves of each hash: round `2r` takes the
+        // high half, `2r + 1` the low one. A value is its round above the half's 32 bits.
+        let high_round = (2 * round) << 32;
+        let low_round = (2 * round + 1) << 32;
         for &shingle in &hashes {
             let hash = mum(shingle ^ seeds.0, seeds.1);
-            // Two rounds of the sketch from the two halves: round `2r` takes the high half,
-            // `2r + 1` the low one. A value is the round above the half's 32 bits.
-            for (half_round, half) in [(2 * round, hash >> 32), (2 * round + 1, hash & 0xffff_ffff)]
-            {
-                let bin = bin_of(half as u32);
-                let value = (half_round << 32) | half;
-                if value < minima[bin] {
-                    filled += usize::from(minima[bin] == u64::MAX);
-                    minima[bin] = value;
-                }
-            }
+            let (high, low) = (hash >> 32, hash & 0xffff_ffff);
+            let bin = bin_of(high as u32);
+            minima[bin] = minima[bin].min(high_round | high);
+            let bin = bin_of(low as u32);
+            minima[bin] = minima[bin].min(low_round | low);
         }
         round += 1;
     }
