@@ -124,7 +124,9 @@ impl<'a> Tokens<'a> {
         let mut fold_hashes: Vec<u64> = Vec::with_capacity(capacity);
         let mut keys = Vec::with_capacity(capacity);
         let mut hashes = Vec::with_capacity(capacity);
-        let mut lowered = String::new();
+        // Lower-cased keys of capitalised words; sized for a text of many capitalised words so
+        // that it rarely grows.
+        let mut lowered = String::with_capacity(text.len() / 4);
         let mut position = 0usize;
         let mut gap_flags = SPACE_BEFORE | NEWLINE_BEFORE;
         // Index of the first token of the current white-space-delimited chunk, for URL marking.
@@ -359,7 +361,7 @@ fn is_word_char(ch: char) -> bool {
     letter_class(ch) != LetterClass::None
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LetterClass {
     None,
     Lower,
@@ -389,6 +391,16 @@ fn letter_class(ch: char) -> LetterClass {
     if (0x300..=0x36F).contains(&code) {
         return LetterClass::Mark;
     }
+    // General punctuation (dashes, curly quotes, the narrow no-break space) holds no letter
+    // and no mark; it is common in news text, and the Unicode tables below are slow.
+    if (0x2000..=0x206F).contains(&code) {
+        return LetterClass::None;
+    }
+    letter_class_unicode(ch)
+}
+
+/// [`letter_class`] from the Unicode tables alone (what its fast paths must agree with).
+fn letter_class_unicode(ch: char) -> LetterClass {
     if ch.is_alphabetic() {
         if ch.is_uppercase() {
             LetterClass::Upper
@@ -852,6 +864,30 @@ mod tests {
             ] {
                 assert_eq!(slug(&text), slug_unicode(&text), "{text:?} (U+{code:04X})");
             }
+        }
+    }
+
+    #[test]
+    fn letter_class_fast_paths_agree_with_the_unicode_tables() {
+        // Every non-ASCII character of the Basic Multilingual Plane and the next one: the fast
+        // paths (Latin blocks, Hangul, combining marks, general punctuation) must classify as
+        // the Unicode tables do. (The Latin path calls the few caseless letters of its blocks,
+        // such as `ƻ`, lower case: the tokenizer treats both alike, counting only capitals.
+        // The combining-diacritics block is all marks by design, although the tables call a
+        // few of its characters letters, such as U+0345 and U+0363–U+036F.)
+        let scanned = |class: LetterClass| match class {
+            LetterClass::Caseless => LetterClass::Lower,
+            other => other,
+        };
+        for code in (0x80u32..0x300).chain(0x370..0x2_0000) {
+            let Some(ch) = char::from_u32(code) else {
+                continue;
+            };
+            assert_eq!(
+                scanned(letter_class(ch)),
+                scanned(letter_class_unicode(ch)),
+                "U+{code:04X} {ch:?}"
+            );
         }
     }
 
