@@ -3,8 +3,12 @@
 //!
 //! The pipeline streams: documents are read and summarised in parallel (rayon), and each text is
 //! dropped as soon as its summary exists, so memory follows the number of paragraphs, not the
-//! corpus size. Only the printer and `--fix` read documents again, and only those with findings.
+//! corpus size. Once every document is indexed, findings are final: they are computed a batch of
+//! documents at a time ([`DiagnosticStream`]) and written as they come, so that the findings of a
+//! large corpus are never all in memory (unless `--fix` or a baseline needs them together). Only
+//! the printer and `--fix` read documents again, and only those with findings.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -101,6 +105,11 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     let summaries = summarise_with_progress(&paths, &loaded.config, Some(&progress))?;
     progress.finish();
     let (mut workspace, mut documents) = build_workspace(summaries, &loaded);
+    if !args.fix && !args.write_baseline && baseline_path(&args, &loaded).is_none() {
+        // Nothing needs the findings together: write each as soon as it is computed.
+        let mut stream = DiagnosticStream::new(&workspace, &documents, &loaded);
+        return print(&args, &documents, &mut stream, 0, 0);
+    }
 
     let mut diagnostics = all_diagnostics(&workspace, &documents, &loaded);
     let mut fixed = 0;
@@ -138,13 +147,7 @@ fn finish(
     mut diagnostics: Vec<Diagnostic>,
     fixed: usize,
 ) -> Result<Outcome> {
-    let baseline_path = args.baseline.clone().or_else(|| {
-        loaded
-            .config
-            .baseline
-            .as_ref()
-            .map(|path| loaded.root.join(path))
-    });
+    let baseline_path = baseline_path(args, loaded);
     if args.write_baseline {
         let path = baseline_path.unwrap_or_else(|| loaded.root.join("gazette-baseline.json"));
         let baseline = Baseline::from_findings(workspace, documents, &diagnostics);
@@ -164,8 +167,36 @@ fn finish(
         accepted = before - diagnostics.len();
     }
 
+    print(
+        args,
+        documents,
+        &mut diagnostics.into_iter(),
+        fixed,
+        accepted,
+    )
+}
+
+/// The baseline file in use: `--baseline`, else the configuration's `baseline`.
+fn baseline_path(args: &CheckArgs, loaded: &LoadedConfig) -> Option<PathBuf> {
+    args.baseline.clone().or_else(|| {
+        loaded
+            .config
+            .baseline
+            .as_ref()
+            .map(|path| loaded.root.join(path))
+    })
+}
+
+/// Prints `findings` in the chosen format and decides the exit code.
+fn print(
+    args: &CheckArgs,
+    documents: &HashMap<String, CheckedDocument>,
+    findings: &mut dyn Iterator<Item = Diagnostic>,
+    fixed: usize,
+    accepted: usize,
+) -> Result<Outcome> {
     let report = Report {
-        diagnostics: &diagnostics,
+        diagnostics: RefCell::new(findings),
         documents,
         checked: documents.len(),
         fixed,
@@ -174,14 +205,14 @@ fn finish(
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
+    let printed = match args.format {
         CheckFormat::Human => printer::human::print(&mut out, &report)?,
         CheckFormat::Json => printer::json::print(&mut out, &report)?,
         CheckFormat::Sarif => printer::sarif::print(&mut out, &report)?,
         CheckFormat::Github => printer::github::print(&mut out, &report)?,
-    }
+    };
     std::io::Write::flush(&mut out)?;
-    Ok(if diagnostics.is_empty() {
+    Ok(if printed.findings == 0 {
         Outcome::Clean
     } else {
         Outcome::Findings
@@ -351,7 +382,69 @@ pub fn all_diagnostics(
     documents: &HashMap<String, CheckedDocument>,
     loaded: &LoadedConfig,
 ) -> Vec<Diagnostic> {
-    let keys = workspace.keys();
+    diagnostics_of(&workspace.keys(), workspace, documents, loaded)
+}
+
+/// Number of documents whose findings [`DiagnosticStream`] computes at once (in parallel):
+/// enough to keep every core busy, few enough that a batch's findings stay small.
+const STREAM_BATCH_DOCUMENTS: usize = 512;
+
+/// The findings of an indexed corpus in corpus order, computed a batch of documents at a time
+/// as they are consumed: the same findings, in the same order, as [`all_diagnostics`].
+pub struct DiagnosticStream<'a> {
+    workspace: &'a Workspace,
+    documents: &'a HashMap<String, CheckedDocument>,
+    loaded: &'a LoadedConfig,
+    keys: Vec<String>,
+    next_key: usize,
+    batch: std::vec::IntoIter<Diagnostic>,
+}
+
+impl<'a> DiagnosticStream<'a> {
+    /// A stream over every document of `workspace`.
+    pub fn new(
+        workspace: &'a Workspace,
+        documents: &'a HashMap<String, CheckedDocument>,
+        loaded: &'a LoadedConfig,
+    ) -> DiagnosticStream<'a> {
+        DiagnosticStream {
+            workspace,
+            documents,
+            loaded,
+            keys: workspace.keys(),
+            next_key: 0,
+            batch: Vec::new().into_iter(),
+        }
+    }
+}
+
+impl Iterator for DiagnosticStream<'_> {
+    type Item = Diagnostic;
+
+    fn next(&mut self) -> Option<Diagnostic> {
+        loop {
+            if let Some(diagnostic) = self.batch.next() {
+                return Some(diagnostic);
+            }
+            if self.next_key >= self.keys.len() {
+                return None;
+            }
+            let end = (self.next_key + STREAM_BATCH_DOCUMENTS).min(self.keys.len());
+            let keys = &self.keys[self.next_key..end];
+            self.batch =
+                diagnostics_of(keys, self.workspace, self.documents, self.loaded).into_iter();
+            self.next_key = end;
+        }
+    }
+}
+
+/// The diagnostics of the documents `keys`, in that order, minus the per-path ignores.
+fn diagnostics_of(
+    keys: &[String],
+    workspace: &Workspace,
+    documents: &HashMap<String, CheckedDocument>,
+    loaded: &LoadedConfig,
+) -> Vec<Diagnostic> {
     let per_document: Vec<Vec<Diagnostic>> = keys
         .par_iter()
         .map(|key| {

@@ -9,12 +9,15 @@ use std::io::Write;
 use anyhow::Result;
 use gazette_core::diagnostic::Severity;
 
-use super::{Positions, Report};
+use super::{Positions, Printed, Report};
 
 /// Prints `report` as GitHub workflow commands.
-pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<()> {
+pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<Printed> {
     let mut positions = Positions::new(report.documents);
-    for diagnostic in report.diagnostics {
+    let mut printed = Printed::default();
+    let mut findings = report.diagnostics.borrow_mut();
+    for diagnostic in &mut **findings {
+        printed.findings += 1;
         let start = positions.position(&diagnostic.document, diagnostic.range.start);
         let end = positions.position(&diagnostic.document, diagnostic.range.end);
         let command = match diagnostic.severity {
@@ -42,7 +45,7 @@ pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<()> {
             escape_data(&message),
         )?;
     }
-    Ok(())
+    Ok(printed)
 }
 
 fn escape_data(text: &str) -> String {

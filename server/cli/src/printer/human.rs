@@ -6,17 +6,20 @@ use std::io::Write;
 use anyhow::Result;
 use gazette_core::diagnostic::Applicability;
 
-use super::{Positions, Report, plural};
+use super::{Positions, Printed, Report, Tally, plural};
 
 /// Source lines longer than this many characters are shortened in the excerpt.
 const EXCERPT_CHARS: usize = 100;
 
 /// Prints `report` for humans.
-pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<()> {
+pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<Printed> {
     let mut positions = Positions::new(report.documents);
     let mut safe = 0;
     let mut unsafe_only = 0;
-    for diagnostic in report.diagnostics {
+    let mut tally = Tally::default();
+    let mut findings = report.diagnostics.borrow_mut();
+    for diagnostic in &mut **findings {
+        tally.count(&diagnostic);
         let start = positions.position(&diagnostic.document, diagnostic.range.start);
         let marker = match diagnostic.fix.as_ref().map(|fix| fix.applicability) {
             Some(Applicability::Safe) => {
@@ -63,20 +66,14 @@ pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<()> {
         writeln!(out)?;
     }
     let documents = plural(report.checked, "document");
-    if report.diagnostics.is_empty() {
+    if tally.findings == 0 {
         writeln!(out, "All checks passed: no findings in {documents}.")?;
     } else {
-        let with = report
-            .diagnostics
-            .iter()
-            .map(|d| &d.document)
-            .collect::<std::collections::HashSet<_>>()
-            .len();
         writeln!(
             out,
             "Found {} in {} ({documents} checked).",
-            plural(report.diagnostics.len(), "finding"),
-            plural(with, "document"),
+            plural(tally.findings, "finding"),
+            plural(tally.documents, "document"),
         )?;
         if safe > 0 {
             writeln!(out, "[*] {safe} fixable with `gazette check --fix`.")?;
@@ -98,7 +95,9 @@ pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<()> {
             plural(report.accepted, "finding")
         )?;
     }
-    Ok(())
+    Ok(Printed {
+        findings: tally.findings,
+    })
 }
 
 fn excerpt(line: &str) -> String {

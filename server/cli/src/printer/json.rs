@@ -8,46 +8,30 @@ use gazette_core::text::TextRange;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
-use super::{Positions, Report};
+use super::{Positions, Printed, Report, StreamedFindings, write_pretty_json};
 
 /// Prints `report` as JSON.
-pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<()> {
-    // `io::Error::from` keeps the kind of an IO failure, so that a reader that went away
-    // (`gazette check --format json | head`) is recognised as a broken pipe, not an error.
-    serde_json::to_writer_pretty(&mut *out, &JsonReport(report)).map_err(std::io::Error::from)?;
-    writeln!(out)?;
-    Ok(())
+pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<Printed> {
+    let findings = StreamedFindings::new(report, diagnostic_json);
+    write_pretty_json(out, &JsonReport(report, &findings))?;
+    Ok(findings.printed())
 }
 
 /// The whole report, written field by field (keys in sorted order, as a `Value` map would have
-/// them) so that diagnostics are converted to JSON one at a time: building one `Value` tree of
-/// 100,000 findings took 2 GB (tests/hostile.rs).
-struct JsonReport<'a, 'r>(&'a Report<'r>);
+/// them) so that diagnostics are converted to JSON one at a time as they arrive: building one
+/// `Value` tree of 100,000 findings took 2 GB (tests/hostile.rs).
+struct JsonReport<'a, 'r, F>(&'a Report<'r>, &'a StreamedFindings<'a, 'r, F>);
 
-impl Serialize for JsonReport<'_, '_> {
+impl<F: Fn(&mut Positions<'_>, &Diagnostic) -> Value> Serialize for JsonReport<'_, '_, F> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let report = self.0;
         let mut map = serializer.serialize_map(Some(5))?;
         map.serialize_entry("accepted_by_baseline", &report.accepted)?;
-        map.serialize_entry("diagnostics", &JsonDiagnostics(report))?;
+        map.serialize_entry("diagnostics", self.1)?;
         map.serialize_entry("documents_checked", &report.checked)?;
         map.serialize_entry("fixed", &report.fixed)?;
         map.serialize_entry("version", &1)?;
         map.end()
-    }
-}
-
-struct JsonDiagnostics<'a, 'r>(&'a Report<'r>);
-
-impl Serialize for JsonDiagnostics<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut positions = Positions::new(self.0.documents);
-        serializer.collect_seq(
-            self.0
-                .diagnostics
-                .iter()
-                .map(|diagnostic| diagnostic_json(&mut positions, diagnostic)),
-        )
     }
 }
 

@@ -2,24 +2,35 @@
 //!
 //! Findings carry byte ranges; printers turn them into 1-based lines and character columns by
 //! reading the documents that have findings again (the checker keeps summaries, not texts).
+//!
+//! Printers consume findings as a stream ([`Findings`]): `gazette check` computes them a batch of
+//! documents at a time once the corpus is indexed and writes each one as soon as it is final, so
+//! a run with a million findings never holds them all (nor their JSON or SARIF trees) in memory.
 
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use gazette_core::diagnostic::Diagnostic;
 use gazette_core::text::{LineColumn, LineIndex, decode};
+use serde::ser::{Serialize, Serializer};
+use serde_json::Value;
 
 use crate::commands::check::CheckedDocument;
 
+/// The findings a printer shows, in corpus order, grouped by document (all findings of a
+/// document follow each other). Each printer drains it once.
+pub type Findings<'a> = RefCell<&'a mut dyn Iterator<Item = Diagnostic>>;
+
 /// Everything a printer shows.
 pub struct Report<'a> {
-    /// The findings to show, in corpus order.
-    pub diagnostics: &'a [Diagnostic],
+    /// The findings to show, in corpus order; drained by the printer.
+    pub diagnostics: Findings<'a>,
     /// The documents checked, by key.
     pub documents: &'a HashMap<String, CheckedDocument>,
     /// Number of documents checked.
@@ -98,6 +109,81 @@ impl<'a> Positions<'a> {
                 .to_owned(),
         )
     }
+}
+
+/// What a printer counted while it wrote the findings.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Printed {
+    /// Findings written.
+    pub findings: usize,
+}
+
+/// Counts findings and the documents that have them, for the summary lines. Findings arrive
+/// grouped by document, so a change of document is a new document.
+#[derive(Default)]
+struct Tally {
+    findings: usize,
+    documents: usize,
+    last_document: Option<String>,
+}
+
+impl Tally {
+    fn count(&mut self, diagnostic: &Diagnostic) {
+        self.findings += 1;
+        if self.last_document.as_deref() != Some(diagnostic.document.as_str()) {
+            self.documents += 1;
+            self.last_document = Some(diagnostic.document.clone());
+        }
+    }
+}
+
+/// A report's findings as a JSON array, each converted to a JSON value by `convert` when the
+/// serializer reaches it, so that no tree of all findings is ever built.
+pub(crate) struct StreamedFindings<'a, 'r, F> {
+    report: &'a Report<'r>,
+    convert: F,
+    written: Cell<usize>,
+}
+
+impl<'a, 'r, F: Fn(&mut Positions<'_>, &Diagnostic) -> Value> StreamedFindings<'a, 'r, F> {
+    pub(crate) fn new(report: &'a Report<'r>, convert: F) -> Self {
+        StreamedFindings {
+            report,
+            convert,
+            written: Cell::new(0),
+        }
+    }
+
+    /// What was written so far.
+    pub(crate) fn printed(&self) -> Printed {
+        Printed {
+            findings: self.written.get(),
+        }
+    }
+}
+
+impl<F: Fn(&mut Positions<'_>, &Diagnostic) -> Value> Serialize for StreamedFindings<'_, '_, F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut positions = Positions::new(self.report.documents);
+        let mut findings = self.report.diagnostics.borrow_mut();
+        // No length hint: the findings are computed while they are written.
+        serializer.collect_seq((&mut **findings).map(|diagnostic| {
+            self.written.set(self.written.get() + 1);
+            (self.convert)(&mut positions, &diagnostic)
+        }))
+    }
+}
+
+/// Writes `value` as pretty-printed JSON and a newline. `io::Error::from` keeps the kind of an
+/// IO failure, so that a reader that went away (`gazette check --format json | head`) is
+/// recognised as a broken pipe, not an error.
+pub(crate) fn write_pretty_json(
+    out: &mut dyn std::io::Write,
+    value: &impl Serialize,
+) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+    writeln!(out)?;
+    Ok(())
 }
 
 /// "1 finding" / "2 findings".

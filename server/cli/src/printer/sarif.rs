@@ -10,13 +10,46 @@ use anyhow::Result;
 use gazette_core::diagnostic::{Diagnostic, Severity};
 use gazette_core::registry::RULES;
 use gazette_core::text::TextRange;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
-use super::{Positions, Report};
+use super::{Positions, Printed, Report, StreamedFindings, write_pretty_json};
 
 /// Prints `report` as a SARIF 2.1.0 log.
-pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<()> {
-    let mut positions = Positions::new(report.documents);
+pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<Printed> {
+    let results = StreamedFindings::new(report, result);
+    write_pretty_json(out, &SarifLog(&results))?;
+    Ok(results.printed())
+}
+
+/// The log, written field by field with its keys in sorted order (as a `Value` map has them),
+/// so that results are converted one at a time as they arrive instead of as one tree.
+struct SarifLog<'a, 'r, F>(&'a StreamedFindings<'a, 'r, F>);
+
+impl<F: Fn(&mut Positions<'_>, &Diagnostic) -> Value> Serialize for SarifLog<'_, '_, F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", "https://json.schemastore.org/sarif-2.1.0.json")?;
+        map.serialize_entry("runs", &[SarifRun(self.0)])?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.end()
+    }
+}
+
+struct SarifRun<'a, 'r, F>(&'a StreamedFindings<'a, 'r, F>);
+
+impl<F: Fn(&mut Positions<'_>, &Diagnostic) -> Value> Serialize for SarifRun<'_, '_, F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("columnKind", "unicodeCodePoints")?;
+        map.serialize_entry("results", self.0)?;
+        map.serialize_entry("tool", &tool())?;
+        map.end()
+    }
+}
+
+/// The `tool` object: Gazette and every rule it has.
+fn tool() -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|rule| {
@@ -37,30 +70,14 @@ pub fn print(out: &mut dyn Write, report: &Report<'_>) -> Result<()> {
             })
         })
         .collect();
-    let results: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .map(|diagnostic| result(&mut positions, diagnostic))
-        .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "gazette",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://example.invalid/gazette",
-                    "rules": rules,
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)?;
-    Ok(())
+    json!({
+        "driver": {
+            "name": "gazette",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": "https://example.invalid/gazette",
+            "rules": rules,
+        }
+    })
 }
 
 fn level(severity: Severity) -> &'static str {
