@@ -455,7 +455,9 @@ fn step(hash: u64, folded: u8) -> u64 {
 #[inline(never)]
 fn fold_char_into_hash(c: char, hash: u64) -> u64 {
     let mut hash = hash;
-    fold_char(c, &mut |f| hash = (hash ^ f as u64).wrapping_mul(HASH_PRIME));
+    fold_char(c, &mut |f| {
+        hash = (hash ^ f as u64).wrapping_mul(HASH_PRIME)
+    });
     hash
 }
 
@@ -599,7 +601,7 @@ mod tests {
         }
         let (mut words, mut flat, mut any) = (HASH_SEED, HASH_SEED, false);
         let mut current: Vec<u32> = Vec::new();
-        let mut flush = |current: &mut Vec<u32>, words: &mut u64, flat: &mut u64| {
+        let flush = |current: &mut Vec<u32>, words: &mut u64, flat: &mut u64| {
             current.truncate(8);
             current.sort_unstable();
             for &mark in current.iter() {
@@ -656,7 +658,11 @@ mod tests {
                 format!("Đà{c}Nẵng Tại"),
                 format!("Đà{c}Nẵng Tại").nfd().collect(),
             ] {
-                assert_eq!(marks_hashes(&text), marks_hashes_reference(&text), "{text:?}");
+                assert_eq!(
+                    marks_hashes(&text),
+                    marks_hashes_reference(&text),
+                    "{text:?}"
+                );
             }
         }
     }

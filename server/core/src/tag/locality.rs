@@ -473,6 +473,9 @@ impl LocalityTagger {
         date: Option<&str>,
     ) -> Option<Choice> {
         let mut best: Option<(f64, Choice)> = None;
+        // A mention's candidates come from the index sorted by place (checked once here, so
+        // that a parent is found by binary search instead of a scan per candidate).
+        let sorted = candidates.is_sorted_by_key(|c| c.place);
         for candidate in candidates {
             let place = self.place(candidate.place);
             let ancestor_mentioned = !mentioned.is_empty()
@@ -511,7 +514,13 @@ impl LocalityTagger {
             let parent = self.parents[candidate.place as usize];
             let seat = place.kind == PlaceKind::City
                 && parent != u32::MAX
-                && candidates.iter().any(|c| c.place == parent);
+                && if sorted {
+                    candidates
+                        .binary_search_by_key(&parent, |c| c.place)
+                        .is_ok()
+                } else {
+                    candidates.iter().any(|c| c.place == parent)
+                };
             if seat {
                 score += 1.5;
             }
@@ -564,8 +573,7 @@ fn kind_prior(place: &Place) -> f64 {
 /// Whether a head of one of the kinds `heads` fits a place of kind `place` (a "province" head
 /// also fits a region).
 fn kind_fits(heads: KindSet, place: PlaceKind) -> bool {
-    heads.contains(place)
-        || (place == PlaceKind::Region && heads.contains(PlaceKind::Province))
+    heads.contains(place) || (place == PlaceKind::Region && heads.contains(PlaceKind::Province))
 }
 
 /// What surrounds one mention.

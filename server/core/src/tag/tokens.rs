@@ -356,6 +356,18 @@ const ASCII_CLASS: [u8; 128] = {
     table
 };
 
+/// [`ASCII_CLASS`] for every byte value: 0 for the bytes of multi-byte characters, so that the
+/// scanner's inner loops test one table entry per byte.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = ASCII_CLASS[byte];
+        byte += 1;
+    }
+    table
+};
+
 /// True for characters that make up words: letters of any script and combining marks (NFD).
 fn is_word_char(ch: char) -> bool {
     letter_class(ch) != LetterClass::None
@@ -423,33 +435,37 @@ fn scan_word(text: &str, start: usize) -> (usize, u16, u64) {
     let mut position = start;
     let mut flags = 0u16;
     let mut letters = 0usize;
-    let mut upper = 0usize;
+    // The case of the letters as two class accumulators: `any` has `UPPER` when some letter is
+    // upper case, `all` keeps it while every letter is. (Counters incremented per byte would
+    // not fit in registers with the rest of the scan, and a counter in memory makes every
+    // byte wait for the previous one's store.)
+    let mut any = 0u8;
+    let mut all = UPPER;
     let mut first = true;
     let mut hash = fold::HASH_SEED;
     let step = |hash: u64, folded: u8| (hash ^ folded as u64).wrapping_mul(fold::HASH_PRIME);
     while position < bytes.len() {
         let byte = bytes[position];
-        if byte < 0x80 && ASCII_CLASS[byte as usize] & LETTER != 0 {
+        if BYTE_CLASS[byte as usize] & LETTER != 0 {
             if first && byte.is_ascii_uppercase() {
                 flags |= CAPITALISED;
             }
             first = false;
             // The rest of an ASCII run in a tight loop.
-            while let Some(&letter) = bytes.get(position) {
-                let class = if letter < 0x80 {
-                    ASCII_CLASS[letter as usize]
-                } else {
-                    0
-                };
+            let run = position;
+            while position < bytes.len() {
+                let letter = bytes[position];
+                let class = BYTE_CLASS[letter as usize];
                 if class & LETTER == 0 {
                     break;
                 }
-                letters += 1;
-                upper += usize::from(class & UPPER != 0);
+                any |= class;
+                all &= class;
                 // ASCII letters lower-case by setting one bit.
                 hash = step(hash, letter | 0x20);
                 position += 1;
             }
+            letters += position - run;
             continue;
         }
         if byte < 0x80 {
@@ -496,10 +512,12 @@ fn scan_word(text: &str, start: usize) -> (usize, u16, u64) {
             LetterClass::Upper | LetterClass::Lower | LetterClass::Caseless => {
                 letters += 1;
                 if class == LetterClass::Upper {
-                    upper += 1;
+                    any |= UPPER;
                     if first {
                         flags |= CAPITALISED;
                     }
+                } else {
+                    all = 0;
                 }
                 first = false;
             }
@@ -507,10 +525,10 @@ fn scan_word(text: &str, start: usize) -> (usize, u16, u64) {
         flags |= NON_ASCII;
         position += ch.len_utf8();
     }
-    if letters >= 2 && upper == letters {
+    if letters >= 2 && all & UPPER != 0 {
         flags |= ALL_CAPS;
     }
-    if upper > 0 {
+    if any & UPPER != 0 {
         flags |= HAS_UPPER;
     }
     (position, flags, hash)
@@ -659,10 +677,12 @@ impl<V> Lexicon<V> {
         [bit(hash), bit(hash >> 32)]
     }
 
+    /// Both bits tested without a branch between them: whether a word passes the first is
+    /// unpredictable, while the answer (almost always no) is not.
+    #[inline]
     fn may_contain(&self, hash: u64) -> bool {
-        Self::filter_bits(hash)
-            .iter()
-            .all(|&(word, bit)| self.filter[word] & bit != 0)
+        let [(first, first_bit), (second, second_bit)] = Self::filter_bits(hash);
+        (self.filter[first] & first_bit != 0) & (self.filter[second] & second_bit != 0)
     }
 
     /// The entry for `key`, to insert or update (as [`HashMap::entry`]).
@@ -686,7 +706,7 @@ impl<V> Lexicon<V> {
     #[inline]
     pub fn get_token(&self, tokens: &Tokens<'_>, index: usize) -> Option<&V> {
         let hash = tokens.key_hash(index);
-        if hash == 0 || !self.may_contain(hash) {
+        if !((hash != 0) & self.may_contain(hash)) {
             return None;
         }
         self.map.get(tokens.key(index))

@@ -280,6 +280,9 @@ pub struct ContextWords {
     heads_before: HashKeyed<Vec<usize>>,
     /// Titles by their last word: indices into `titles`.
     titles_by_last: HashKeyed<Vec<usize>>,
+    /// A 256-bit filter over the hashes of the words that touch a name in some head or title
+    /// (one bit each): most words next to a name are neither, and skip the map lookups.
+    touching: [u64; 4],
 }
 
 impl ContextWords {
@@ -306,14 +309,31 @@ impl ContextWords {
                 titles_by_last.entry(last).or_default().push(index);
             }
         }
+        let mut touching = [0u64; 4];
+        for &hash in heads_after
+            .keys()
+            .chain(heads_before.keys())
+            .chain(titles_by_last.keys())
+        {
+            let bit = (hash & 0xFF) as usize;
+            touching[bit / 64] |= 1 << (bit % 64);
+        }
         ContextWords {
             heads,
             titles,
+            touching,
             function_words: FunctionWords::new(),
             heads_after,
             heads_before,
             titles_by_last,
         }
+    }
+
+    /// False when the word with folded hash `hash` surely touches a name in no head or title.
+    #[inline]
+    fn may_touch(&self, hash: u64) -> bool {
+        let bit = (hash & 0xFF) as usize;
+        self.touching[bit / 64] & (1 << (bit % 64)) != 0
     }
 
     /// Heads next to tokens `first..=last`: the kinds they are evidence of (a [`KindSet`]),
@@ -324,9 +344,11 @@ impl ContextWords {
         // not looked at.
         let before = first
             .checked_sub(1)
+            .filter(|&i| self.may_touch(tokens[i].hash))
             .and_then(|i| self.heads_before.get(&tokens[i].hash));
         let after = tokens
             .get(last + 1)
+            .filter(|t| self.may_touch(t.hash))
             .and_then(|t| self.heads_after.get(&t.hash));
         for &index in before.into_iter().chain(after).flatten() {
             let (words, position, kind) = &self.heads[index];
@@ -354,6 +376,7 @@ impl ContextWords {
     pub fn title_before(&self, text: &str, tokens: &[Token], first: usize) -> bool {
         let Some(titles) = first
             .checked_sub(1)
+            .filter(|&i| self.may_touch(tokens[i].hash))
             .and_then(|i| self.titles_by_last.get(&tokens[i].hash))
         else {
             return false;
@@ -477,7 +500,9 @@ mod tests {
         // "na" is Polish only; "và" folds to "va", Vietnamese only.
         assert_eq!(table.get(fold_word_hash("na")), 4);
         assert_eq!(table.get(fold_word_hash("VA")), 2);
-        for word in ["nang", "daegu", "province", "thành", "miasto", "a", "then", "ze2"] {
+        for word in [
+            "nang", "daegu", "province", "thành", "miasto", "a", "then", "ze2",
+        ] {
             assert_eq!(table.get(fold_word_hash(word)), 0, "{word}");
         }
     }
