@@ -841,6 +841,73 @@ async fn editing_one_document_updates_another_without_touching_it() {
 }
 
 #[tokio::test]
+async fn related_locations_in_other_documents_follow_edits_elsewhere_in_the_document() {
+    // An edit that leaves A's copy of the paragraph alone but moves it (a line added above it)
+    // changes no finding's existence, yet B's finding points into A: B is re-published with the
+    // new position, and B's "keep this copy" deletes A's copy where it now is.
+    let dir = scratch_dir("moved");
+    let a = dir.join("a.txt");
+    let b = dir.join("b.txt");
+    let a_text = format!("Intro of A about Daegu.\n\n{PARAGRAPH}\n");
+    let b_text = format!("Intro of B about Hue.\n\n{PARAGRAPH}\n");
+    std::fs::write(&a, &a_text).unwrap();
+    std::fs::write(&b, &b_text).unwrap();
+    let client = start(&["utf-16"], &[&dir], json!({"debounceMs": 0})).await;
+    client.wait_for_indexing().await;
+    let (a_uri, b_uri) = (file_uri(&a), file_uri(&b));
+    let flagged = client.diagnostics_after(0, &b_uri, |d| !d.is_empty()).await;
+    assert_eq!(
+        flagged[0]["relatedInformation"][0]["location"]["range"]["start"]["line"],
+        2
+    );
+    client.open(&a_uri, 1, &a_text);
+    for version in 2..5 {
+        let marker = client.notification_count();
+        client.change(
+            &a_uri,
+            version,
+            range_of(&a_text, 0, 0, "utf-16"),
+            "One more line.\n",
+        );
+        let moved = client
+            .diagnostics_after(marker, &b_uri, |d| {
+                d.first().is_some_and(|d| {
+                    d["relatedInformation"][0]["location"]["range"]["start"]["line"] == version + 1
+                })
+            })
+            .await;
+        assert_eq!(moved[0]["code"], "GZ002");
+    }
+    let a_now = format!("{}{a_text}", "One more line.\n".repeat(3));
+    assert_eq!(client.document_text(&a_uri).await["text"], a_now.as_str());
+    client.open(&b_uri, 1, &b_text);
+    let b_start = b_text.find(PARAGRAPH).unwrap();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": b_uri},
+                "range": range_of(&b_text, b_start, b_start, "utf-16"),
+                "context": {"diagnostics": []}
+            }),
+        )
+        .await;
+    let keep = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Keep this copy, delete the others")
+        .unwrap_or_else(|| panic!("{actions:#}"));
+    let edits = keep["edit"]["changes"][a_uri.as_str()].as_array().unwrap();
+    assert_eq!(
+        apply_edits(&a_now, edits, "utf-16"),
+        format!("{}Intro of A about Daegu.\n", "One more line.\n".repeat(3))
+    );
+    client.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn an_edit_that_makes_a_near_duplicate_flags_the_other_document() {
     // B (closed, later in corpus order) only gets a finding when A's edited paragraph becomes
     // similar to B's: the server must find B among the documents the edit affects.

@@ -5,7 +5,8 @@
 //! Run with `cargo bench -p gazette-tests --bench lsp_bench` (figures go in BENCHMARKS.md).
 //! Environment: `GAZETTE_BENCH_DOCS` (default 10000), `GAZETTE_BENCH_EDITS` (default 300),
 //! `TYPOS_LSP` (path of a typos-lsp binary; else `typos-lsp` on PATH is tried),
-//! `GAZETTE_BENCH_SERVER_LOG` (a file to append the server's debug log to: analysis timings).
+//! `GAZETTE_BENCH_SERVER_LOG` (a file to append the server's debug log to: analysis timings),
+//! `GAZETTE_BENCH_BINARY` (a `gazette` binary to run instead of this tree's bench build).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -205,7 +206,9 @@ async fn bench_gazette(corpus: &Path, corpus_bytes: u64, documents: usize, edits
             json!({"debounceMs": 0, "logLevel": "warn"}),
         ))
         .await;
-    client.wait_for_indexing().await;
+    client
+        .wait_for_indexing_within(Duration::from_secs(900))
+        .await;
     let cold_index = started.elapsed();
     let (user, system) = cpu_seconds(pid).unwrap_or_default();
     let rss = proc_status_kib(pid, "VmRSS:").unwrap_or(0);
@@ -288,6 +291,10 @@ async fn bench_gazette(corpus: &Path, corpus_bytes: u64, documents: usize, edits
 /// The `gazette` binary built with the bench profile, whose dependencies `cargo bench` has just
 /// built (a `--release` build would compile everything again under another profile).
 fn bench_binary() -> PathBuf {
+    // Another build of the server (an older commit, for a before/after in the same conditions).
+    if let Some(binary) = std::env::var_os("GAZETTE_BENCH_BINARY") {
+        return PathBuf::from(binary);
+    }
     let executable = std::env::current_exe().unwrap();
     let profile_dir = executable.parent().and_then(|deps| deps.parent()).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

@@ -235,8 +235,19 @@ impl LspClient {
 
     /// Waits until `find` returns something over the notifications received so far.
     pub async fn wait_for<T>(&self, what: &str, find: impl Fn(&[Value]) -> Option<T>) -> T {
+        self.wait_for_within(what, TIMEOUT, find).await
+    }
+
+    /// Like [`Self::wait_for`], with another timeout (the benchmark's workspaces take longer on
+    /// a loaded machine).
+    pub async fn wait_for_within<T>(
+        &self,
+        what: &str,
+        timeout: std::time::Duration,
+        find: impl Fn(&[Value]) -> Option<T>,
+    ) -> T {
         let mut received = self.received.clone();
-        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        let deadline = tokio::time::Instant::now() + timeout;
         // `find` looks at the list under the lock: copying every notification on each wake-up
         // made waiting quadratic on a large workspace (and slowed the benchmark it measures).
         let find_now = || find(&self.notifications.lock().unwrap());
@@ -290,7 +301,12 @@ impl LspClient {
     /// Waits until the server reports the end of its start-up indexing, and returns that
     /// `$/progress` notification.
     pub async fn wait_for_indexing(&self) -> Value {
-        self.wait_for("indexing to finish", |messages| {
+        self.wait_for_indexing_within(TIMEOUT).await
+    }
+
+    /// Like [`Self::wait_for_indexing`], with another timeout.
+    pub async fn wait_for_indexing_within(&self, timeout: std::time::Duration) -> Value {
+        self.wait_for_within("indexing to finish", timeout, |messages| {
             messages
                 .iter()
                 .find(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")

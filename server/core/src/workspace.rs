@@ -92,6 +92,52 @@ impl DocumentSummary {
         config: &Config,
         normalizer: &mut Normalizer,
     ) -> DocumentSummary {
+        DocumentSummary::summarize(text, config, normalizer, |_| None)
+    }
+
+    /// Like [`DocumentSummary::new`], taking the fingerprint, words and signature of every
+    /// paragraph whose text is unchanged from `previous`, the summary of `previous_text` under
+    /// the same `config`: an edit in the editor normalises and sketches only the paragraphs it
+    /// touched. The result equals [`DocumentSummary::new`]'s.
+    pub fn reusing(
+        text: &str,
+        config: &Config,
+        normalizer: &mut Normalizer,
+        previous: &DocumentSummary,
+        previous_text: &str,
+    ) -> DocumentSummary {
+        // Paragraph texts of the previous version, by a hash of their bytes.
+        let mut before: FastMap<Vec<usize>> = FastMap::default();
+        for (index, paragraph) in previous.paragraphs.iter().enumerate() {
+            if let Some(bytes) = previous_text.get(paragraph.range.to_usize()) {
+                before
+                    .entry(xxhash_rust::xxh3::xxh3_64(bytes.as_bytes()))
+                    .or_default()
+                    .push(index);
+            }
+        }
+        DocumentSummary::summarize(text, config, normalizer, |bytes| {
+            let candidates = before.get(&xxhash_rust::xxh3::xxh3_64(bytes.as_bytes()))?;
+            let index = *candidates.iter().find(|&&index| {
+                previous_text.get(previous.paragraphs[index].range.to_usize()) == Some(bytes)
+            })?;
+            let paragraph = &previous.paragraphs[index];
+            Some((
+                paragraph.fingerprint,
+                paragraph.words,
+                previous.signature(index).copied(),
+            ))
+        })
+    }
+
+    /// Summarises `text`; `known` gives the fingerprint, words and signature of a paragraph's
+    /// text when they are already known.
+    fn summarize(
+        text: &str,
+        config: &Config,
+        normalizer: &mut Normalizer,
+        known: impl Fn(&str) -> Option<(Fingerprint, u32, Option<Signature>)>,
+    ) -> DocumentSummary {
         let segmentation = paragraph::segment(text, config.paragraphs.layout);
         let near = &config.rules.near_duplicate;
         let near_enabled = near
@@ -100,16 +146,26 @@ impl DocumentSummary {
         let mut paragraphs = Vec::with_capacity(segmentation.paragraphs.len());
         let mut signatures = Vec::new();
         for paragraph in &segmentation.paragraphs {
-            let (normalized, words) = normalizer.normalize_bytes(&text[paragraph.range.to_usize()]);
-            let fingerprint = Fingerprint(xxhash_rust::xxh3::xxh3_64(normalized));
+            let bytes = &text[paragraph.range.to_usize()];
             let mut signature = NO_SIGNATURE;
-            if near_enabled && words >= near.min_words.max(1) {
-                if let Some(computed) = minhash::signature(normalized, near.shingle_words as usize)
-                {
+            let (fingerprint, words) = if let Some((fingerprint, words, known)) = known(bytes) {
+                if let Some(known) = known {
                     signature = signatures.len() as u32;
-                    signatures.push(computed);
+                    signatures.push(known);
                 }
-            }
+                (fingerprint, words)
+            } else {
+                let (normalized, words) = normalizer.normalize_bytes(bytes);
+                if near_enabled && words >= near.min_words.max(1) {
+                    if let Some(computed) =
+                        minhash::signature(normalized, near.shingle_words as usize)
+                    {
+                        signature = signatures.len() as u32;
+                        signatures.push(computed);
+                    }
+                }
+                (Fingerprint(xxhash_rust::xxh3::xxh3_64(normalized)), words)
+            };
             paragraphs.push(ParagraphSummary {
                 range: paragraph.range,
                 lines: paragraph.lines,
@@ -192,6 +248,51 @@ impl DocumentSummary {
     pub fn heap_bytes(&self) -> usize {
         self.paragraphs.capacity() * std::mem::size_of::<ParagraphSummary>()
             + self.signatures.capacity() * std::mem::size_of::<Signature>()
+    }
+}
+
+/// The paragraphs a document lost or gained in [`Workspace::replace_summary`]: what the
+/// findings of other documents can depend on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParagraphChanges {
+    /// The fingerprints of the paragraphs (with words) removed or added.
+    pub fingerprints: Vec<Fingerprint>,
+    /// The signatures of the paragraphs removed or added.
+    pub signatures: Vec<Signature>,
+}
+
+impl ParagraphChanges {
+    /// Every paragraph of `summary`, as for a document added.
+    fn of_all(summary: &DocumentSummary) -> ParagraphChanges {
+        let mut changes = ParagraphChanges::default();
+        for index in 0..summary.paragraphs.len() {
+            changes.add(summary, index);
+        }
+        changes.finish()
+    }
+
+    fn add(&mut self, summary: &DocumentSummary, index: usize) {
+        let paragraph = &summary.paragraphs[index];
+        if paragraph.words > 0 {
+            self.fingerprints.push(paragraph.fingerprint);
+        }
+        if let Some(signature) = summary.signature(index) {
+            self.signatures.push(*signature);
+        }
+    }
+
+    /// Sorts and deduplicates both lists.
+    fn finish(mut self) -> ParagraphChanges {
+        self.fingerprints.sort_unstable();
+        self.fingerprints.dedup();
+        self.signatures.sort_unstable();
+        self.signatures.dedup();
+        self
+    }
+
+    /// True when no paragraph changed.
+    pub fn is_empty(&self) -> bool {
+        self.fingerprints.is_empty() && self.signatures.is_empty()
     }
 }
 
@@ -667,6 +768,265 @@ impl Workspace {
             let id = self.insert(key, summary);
             self.collect_neighbours(id, &mut affected);
             affected.remove(&id);
+        }
+        self.keys_of(affected)
+    }
+
+    /// Sets (adds or replaces) a document like [`Workspace::set_summary`], without working out
+    /// who is affected: the indexes change only where the document's paragraphs did (an edit in
+    /// the editor touches one paragraph of hundreds). Returns what changed, for
+    /// [`Workspace::affected_by`].
+    pub fn replace_summary(&mut self, key: &str, mut summary: DocumentSummary) -> ParagraphChanges {
+        let Some(&id) = self.ids.get(key) else {
+            let changes = ParagraphChanges::of_all(&summary);
+            self.insert(key, summary);
+            return changes;
+        };
+        let Some(entry) = self.documents[id as usize].take() else {
+            return ParagraphChanges::default();
+        };
+        let previous = entry.summary;
+        let mut changes = ParagraphChanges::default();
+        // Paragraphs that are still there (same fingerprint, words and signature) keep the
+        // flags the indexes gave them; the others are the change.
+        let mut before: FastMap<Vec<usize>> = FastMap::default();
+        for (index, paragraph) in previous.paragraphs.iter().enumerate() {
+            before
+                .entry(paragraph.fingerprint.0)
+                .or_default()
+                .push(index);
+        }
+        let mut kept = vec![false; previous.paragraphs.len()];
+        let mut fresh = Vec::new();
+        for index in 0..summary.paragraphs.len() {
+            let paragraph = summary.paragraphs[index];
+            let signature = summary.signature(index);
+            // Each paragraph of before is matched once: a paragraph copied in the edit is a
+            // change.
+            let same = before.get(&paragraph.fingerprint.0).and_then(|indexes| {
+                indexes.iter().copied().find(|&old| {
+                    !kept[old]
+                        && previous.paragraphs[old].words == paragraph.words
+                        && previous.signature(old) == signature
+                })
+            });
+            match same {
+                Some(old) => {
+                    kept[old] = true;
+                    let flags = &previous.paragraphs[old];
+                    summary.paragraphs[index].flags = flags.flags;
+                    summary.paragraphs[index].shared_bands = flags.shared_bands;
+                }
+                None => {
+                    fresh.push(index);
+                    changes.add(&summary, index);
+                }
+            }
+        }
+        for (index, kept) in kept.into_iter().enumerate() {
+            if !kept {
+                changes.add(&previous, index);
+            }
+        }
+        self.reindex_exact(id, &previous, &mut summary);
+        self.documents[id as usize] = Some(DocumentEntry {
+            key: entry.key,
+            summary,
+        });
+        self.reindex_bands(id, &previous, &fresh);
+        changes.finish()
+    }
+
+    /// Brings the exact index from document `id`'s `previous` paragraphs to `summary`'s,
+    /// touching only the fingerprints whose paragraphs changed (or moved).
+    fn reindex_exact(
+        &mut self,
+        id: u32,
+        previous: &DocumentSummary,
+        summary: &mut DocumentSummary,
+    ) {
+        let occurrences = |summary: &DocumentSummary| {
+            let mut occurrences: Vec<(u64, u32)> = summary
+                .paragraphs
+                .iter()
+                .enumerate()
+                .filter(|(_, paragraph)| paragraph.words > 0)
+                .map(|(number, paragraph)| (paragraph.fingerprint.0, number as u32))
+                .collect();
+            occurrences.sort_unstable();
+            occurrences
+        };
+        let (old, new) = (occurrences(previous), occurrences(summary));
+        if old == new {
+            return;
+        }
+        let of = |occurrences: &[(u64, u32)], fingerprint: u64| -> Vec<u32> {
+            let start = occurrences.partition_point(|&(key, _)| key < fingerprint);
+            occurrences[start..]
+                .iter()
+                .take_while(|&&(key, _)| key == fingerprint)
+                .map(|&(_, number)| number)
+                .collect()
+        };
+        let mut fingerprints: Vec<u64> = old.iter().chain(&new).map(|&(key, _)| key).collect();
+        fingerprints.sort_unstable();
+        fingerprints.dedup();
+        self.forget_copy_groups();
+        let mut shared = Vec::new();
+        for fingerprint in fingerprints {
+            let numbers = of(&new, fingerprint);
+            if of(&old, fingerprint) == numbers {
+                continue;
+            }
+            self.exact.remove_document(fingerprint, id);
+            for number in numbers {
+                let occurrence = Occurrence {
+                    document: id,
+                    paragraph: number,
+                };
+                if let Some(first) = self.exact.insert(fingerprint, occurrence) {
+                    summary.paragraphs[number as usize].flags |= MAY_HAVE_COPIES;
+                    if first.document != id {
+                        shared.push(first);
+                    } else {
+                        summary.paragraphs[first.paragraph as usize].flags |= MAY_HAVE_COPIES;
+                    }
+                }
+            }
+        }
+        for first in shared {
+            self.set_flag(first, MAY_HAVE_COPIES);
+        }
+    }
+
+    /// Brings the band tables from document `id`'s `previous` band keys to its current ones,
+    /// touching only the keys that changed. `fresh` are the current paragraphs without flags
+    /// from before.
+    fn reindex_bands(&mut self, id: u32, previous: &DocumentSummary, fresh: &[usize]) {
+        let keys = |summary: &DocumentSummary, band: usize| {
+            let mut keys: Vec<u32> = summary
+                .signatures
+                .iter()
+                .map(|signature| band_key32(signature, band))
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        };
+        for band in 0..minhash::BANDS {
+            let Some(current) = self.entry_summary(id) else {
+                return;
+            };
+            let (old, new) = (keys(previous, band), keys(current, band));
+            if old == new && fresh.is_empty() {
+                continue;
+            }
+            // A fresh paragraph under a key the document keeps is not inserted again, so the
+            // table tells nothing about it: it and the document's paragraphs with the same rows
+            // are flagged, which only means "look".
+            let kept_keys: Vec<[u16; minhash::ROWS]> = fresh
+                .iter()
+                .filter_map(|&index| current.signature(index))
+                .filter(|signature| old.binary_search(&band_key32(signature, band)).is_ok())
+                .map(|signature| band_rows_array(signature, band))
+                .collect();
+            let added: Vec<(u32, u32)> = current
+                .paragraphs
+                .iter()
+                .enumerate()
+                .filter_map(|(number, paragraph)| {
+                    let signature = current.signatures.get(paragraph.signature as usize)?;
+                    let key = band_key32(signature, band);
+                    old.binary_search(&key)
+                        .is_err()
+                        .then_some((key, number as u32))
+                })
+                .collect();
+            let table = &mut self.bands[band];
+            for key in &old {
+                if new.binary_search(key).is_err() {
+                    table.remove(*key, id);
+                }
+            }
+            let mut shared: Vec<SharedBand> = Vec::new();
+            for (key, number) in added {
+                let mut collided = false;
+                table.insert(key, id, |other| {
+                    collided = true;
+                    shared.push((other, id, number));
+                });
+                if collided {
+                    shared.push((id, id, number));
+                }
+            }
+            self.flag_shared(band, shared);
+            for rows in kept_keys {
+                self.flag_band(id, band, &rows);
+            }
+        }
+    }
+
+    /// The documents other than `key` whose findings may change with `changes`: those holding
+    /// a paragraph with one of its fingerprints, or a paragraph sharing an LSH band with one of
+    /// its signatures and similar enough to it to be a near duplicate. In corpus order.
+    ///
+    /// Documents whose findings point into `key` may change too (their related locations move
+    /// with the edited text); the caller knows which they are.
+    pub fn affected_by(&self, key: &str, changes: &ParagraphChanges) -> Vec<String> {
+        let own = self.ids.get(key).copied();
+        let mut affected: HashSet<u32> = HashSet::new();
+        for fingerprint in &changes.fingerprints {
+            affected.extend(self.exact.get(fingerprint.0).map(|o| o.document));
+        }
+        let near = &self.config.rules.near_duplicate;
+        // For each candidate document, the bands under which it shares a key with one of the
+        // signatures (a bit per band) and which signatures: a document is then scanned once.
+        let mut candidates: FastMap<Vec<(u32, usize)>> = FastMap::default();
+        for (number, signature) in changes.signatures.iter().enumerate() {
+            for (band, table) in self.bands.iter().enumerate() {
+                for document in table.get(band_key32(signature, band)) {
+                    if Some(document) == own || affected.contains(&document) {
+                        continue;
+                    }
+                    let entry = candidates.entry(u64::from(document)).or_default();
+                    match entry.iter_mut().find(|(_, signature)| *signature == number) {
+                        Some((bands, _)) => *bands |= 1 << band,
+                        None => entry.push((1 << band, number)),
+                    }
+                }
+            }
+        }
+        for (document, signatures) in candidates {
+            let document = document as u32;
+            let Some(other) = self.entry_summary(document) else {
+                continue;
+            };
+            let similar = other
+                .paragraphs
+                .iter()
+                .enumerate()
+                .any(|(index, paragraph)| {
+                    if paragraph.words < near.min_words {
+                        return false;
+                    }
+                    let Some(other_signature) = other.signature(index) else {
+                        return false;
+                    };
+                    signatures.iter().any(|&(bands, number)| {
+                        let signature = &changes.signatures[number];
+                        (0..minhash::BANDS).any(|band| {
+                            bands & (1 << band) != 0
+                                && minhash::band_rows(other_signature, band)
+                                    == minhash::band_rows(signature, band)
+                        }) && minhash::similarity(signature, other_signature) >= near.threshold
+                    })
+                });
+            if similar {
+                affected.insert(document);
+            }
+        }
+        if let Some(own) = own {
+            affected.remove(&own);
         }
         self.keys_of(affected)
     }
@@ -1147,6 +1507,10 @@ impl Workspace {
         keys
     }
 }
+
+#[cfg(test)]
+#[path = "workspace_incremental_tests.rs"]
+mod incremental_tests;
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ use std::time::Duration;
 use gazette_core::config::Config;
 use gazette_core::config::PathRules;
 use gazette_core::minhash;
+use gazette_core::normalize::Normalizer;
 use gazette_core::text::TextRange;
 use gazette_core::workspace::{DocumentSummary, Workspace};
 use ropey::Rope;
@@ -136,6 +137,10 @@ pub struct Analysis {
     /// Closed documents fed while indexing whose diagnostics are not computed yet (see
     /// [`run_worker`]).
     deferred: BTreeSet<DocumentKey>,
+    /// For each open document edited in place (see [`Analysis::set_in_place`]), the documents
+    /// with a finding about it: their related locations move when it is edited. Maintained as
+    /// results come in; an entry is dropped when its document is fed any other way.
+    related_to_open: HashMap<DocumentKey, HashSet<DocumentKey>>,
     next_result_id: u64,
 }
 
@@ -195,7 +200,18 @@ impl Analysis {
             let text = rope.to_string();
             let corpus = document.corpus.min(self.corpora.len() - 1);
             let config = self.corpora[corpus].workspace.config();
-            let summary = DocumentSummary::new(&text, config);
+            // An edit in the editor: only the paragraphs it touched are normalised and sketched
+            // again.
+            let summary = match self.previous_text_and_summary(key, corpus) {
+                Some((previous_text, previous)) if document.is_open() => DocumentSummary::reusing(
+                    &text,
+                    config,
+                    &mut Normalizer::new(),
+                    previous,
+                    &previous_text.to_string(),
+                ),
+                _ => DocumentSummary::new(&text, config),
+            };
             let view = if document.is_open() {
                 TextView::Text(rope)
             } else {
@@ -214,6 +230,79 @@ impl Analysis {
         })
     }
 
+    /// The text and summary the core has for `key` in `corpus`, when the document's text is
+    /// kept (an open document) and it stays in that corpus.
+    fn previous_text_and_summary(
+        &self,
+        key: &str,
+        corpus: usize,
+    ) -> Option<(&Rope, &DocumentSummary)> {
+        let (placed, core_key) = self.placement.get(key)?;
+        if *placed != corpus {
+            return None;
+        }
+        let text = self.fed.get(key)?.1.text()?;
+        Some((text, self.corpora[corpus].workspace.summary(core_key)?))
+    }
+
+    /// Feeds an open document again after an edit, in place: the core's indexes change only
+    /// where its paragraphs did, and the documents affected are those holding a paragraph it
+    /// lost or gained (a copy or a near duplicate) and those with a finding about it (whose
+    /// related locations move with its text). Gives the summary back, feeding nothing, when
+    /// the document is not in place in its corpus already (then [`Analysis::set`] feeds it).
+    fn set_in_place(
+        &mut self,
+        key: &str,
+        document: &Document,
+        summary: DocumentSummary,
+        view: &TextView,
+        results: &HashMap<DocumentKey, Arc<Analyzed>>,
+    ) -> Result<Vec<DocumentKey>, DocumentSummary> {
+        let corpus = document.corpus.min(self.corpora.len() - 1);
+        let core_key = self.core_key(corpus, key, &document.uri);
+        if self.placement.get(key) != Some(&(corpus, core_key.clone())) {
+            return Err(summary);
+        }
+        let target = &mut self.corpora[corpus];
+        let changes = target.workspace.replace_summary(&core_key, summary);
+        let mut affected: Vec<DocumentKey> = target
+            .workspace
+            .affected_by(&core_key, &changes)
+            .iter()
+            .filter_map(|core| target.documents.get(core).cloned())
+            .collect();
+        let related = self
+            .related_to_open
+            .entry(key.to_owned())
+            .or_insert_with(|| {
+                results
+                    .iter()
+                    .filter(|(other, analyzed)| {
+                        other.as_str() != key && relates_to(&analyzed.diagnostics, key)
+                    })
+                    .map(|(other, _)| other.clone())
+                    .collect()
+            });
+        affected.extend(related.iter().cloned());
+        let document = Document {
+            text: None,
+            ..document.clone()
+        };
+        self.fed.insert(key.to_owned(), (document, view.clone()));
+        Ok(affected)
+    }
+
+    /// Keeps [`Analysis::related_to_open`] up to date with the new findings of `key`.
+    fn note_relations(&mut self, key: &str, diagnostics: &[gazette_core::diagnostic::Diagnostic]) {
+        for (open, related) in &mut self.related_to_open {
+            if open != key && relates_to(diagnostics, open) {
+                related.insert(key.to_owned());
+            } else {
+                related.remove(key);
+            }
+        }
+    }
+
     /// Feeds one document (summarised by [`Analysis::summarize`]) to its corpus; returns the
     /// document keys of the others affected.
     fn set(
@@ -225,6 +314,7 @@ impl Analysis {
     ) -> Vec<DocumentKey> {
         let corpus = document.corpus.min(self.corpora.len() - 1);
         let core_key = self.core_key(corpus, key, &document.uri);
+        self.related_to_open.remove(key);
         let mut affected = Vec::new();
         if let Some((previous, previous_key)) = self.placement.get(key).cloned() {
             if previous != corpus || previous_key != core_key {
@@ -395,6 +485,7 @@ impl Analysis {
     /// Removes a document; returns the document keys of the others affected.
     fn remove(&mut self, key: &str) -> Vec<DocumentKey> {
         self.fed.remove(key);
+        self.related_to_open.remove(key);
         self.deferred.remove(key);
         let Some((corpus, core_key)) = self.placement.remove(key) else {
             return Vec::new();
@@ -470,6 +561,7 @@ impl Analysis {
                 .collect();
             self.placement.clear();
             self.deferred.clear();
+            self.related_to_open.clear();
             return Reconfigured::Refeed;
         }
         let mut refeed = false;
@@ -737,6 +829,20 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
                 bulk.push((key, document, summary, view));
             }
             (Some(document), Some((summary, view))) => {
+                // An edit in the editor.
+                let summary = if !deferring && document.is_open() {
+                    let results = session.results();
+                    match analysis.set_in_place(&key, &document, summary, &view, &results) {
+                        Ok(affected) => {
+                            touched.extend(affected);
+                            touched.insert(key);
+                            continue;
+                        }
+                        Err(summary) => summary,
+                    }
+                } else {
+                    summary
+                };
                 // While deferring, closed neighbours wait for the flush anyway: no need to sort
                 // out which of them really changed.
                 let before = (!deferring).then(|| analysis.fingerprints_of(&key));
@@ -808,6 +914,7 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
                 .map(|(document, view)| (document.uri.clone(), view.clone()))
         };
         let touched: Vec<&DocumentKey> = touched.iter().collect();
+        let annotation_directories = crate::review::AnnotationDirectories::default();
         map_in_parallel(&touched, |key| {
             let (document, view) = analysis.fed.get(key.as_str())?;
             let mut diagnostics = analysis.diagnostics(key);
@@ -815,15 +922,17 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
             // Curators' decisions whose text is gone are findings too (GZ901). Their ranges
             // are anywhere in the text, so a closed document that has some converts them
             // against its text, read back.
-            let orphans = crate::review::orphan_diagnostics(&document.uri, || {
-                let text = match &view {
-                    TextView::Text(rope) => rope.clone(),
-                    TextView::Boundaries(_) => session.text_of(key, document)?,
-                };
-                view = TextView::Text(text.clone());
-                Some(text.to_string())
-            });
-            diagnostics.extend(orphans);
+            if annotation_directories.may_have_annotations(&document.uri) {
+                let orphans = crate::review::orphan_diagnostics(&document.uri, || {
+                    let text = match &view {
+                        TextView::Text(rope) => rope.clone(),
+                        TextView::Boundaries(_) => session.text_of(key, document)?,
+                    };
+                    view = TextView::Text(text.clone());
+                    Some(text.to_string())
+                });
+                diagnostics.extend(orphans);
+            }
             let lsp_diagnostics: Vec<lsp::Diagnostic> = diagnostics
                 .iter()
                 .map(|diagnostic| {
@@ -852,6 +961,7 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
             diagnostics,
             lsp_diagnostics,
         } = computed;
+        analysis.note_relations(&key, &diagnostics);
         let previous = results.get(&key);
         let previously_empty = previous.is_none_or(|p| p.lsp_diagnostics.is_empty());
         let changed = previous.is_none_or(|p| p.lsp_diagnostics != lsp_diagnostics);

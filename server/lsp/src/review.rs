@@ -173,6 +173,45 @@ pub fn document_of_annotation_file(path: &std::path::Path) -> Option<PathBuf> {
     Some(root.join(relative.with_file_name(name)))
 }
 
+/// Which directories' documents may have annotation files, remembered for one analysis run.
+///
+/// Finding a document's annotation file costs a `canonicalize`, a walk up the directories to its
+/// corpus root and a read; the flush at the end of indexing asks for thousands of documents of
+/// a few directories, where that cost more than the duplicate rules. A corpus root without an
+/// annotations directory (or with a symbolic link there, which the store refuses) has no
+/// annotation file for any document, so one look per directory answers for all of them.
+#[derive(Debug, Default)]
+pub struct AnnotationDirectories(std::sync::Mutex<std::collections::HashMap<PathBuf, bool>>);
+
+impl AnnotationDirectories {
+    /// False when the document at `uri` certainly has no annotation file.
+    pub fn may_have_annotations(&self, uri: &Uri) -> bool {
+        let Some(path) = uri.to_file_path() else {
+            return true;
+        };
+        let Some(directory) = path.parent() else {
+            return true;
+        };
+        let known = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(directory)
+            .copied();
+        if let Some(known) = known {
+            return known;
+        }
+        let root = gazette_store::corpus_root_for(&path);
+        let annotations = root.join(gazette_store::ANNOTATIONS_DIR);
+        let found = std::fs::symlink_metadata(&annotations).is_ok_and(|metadata| metadata.is_dir());
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(directory.to_path_buf(), found);
+        found
+    }
+}
+
 /// The orphaned-annotation findings of a document, for the analysis worker to publish with the
 /// duplicate findings.
 ///
