@@ -488,10 +488,9 @@ fn block(
     let input: [u8; 16] = bytes[at..at + 16].try_into().unwrap_or_default();
     let input_low = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
     let input_high = u64::from_le_bytes(bytes[at + 8..at + 16].try_into().unwrap_or_default());
-    let non_ascii = gather_high_bits16(input_low, input_high);
     // Bytes covered: all sixteen unless a character must go through the byte loop.
     let mut covered = 16usize;
-    if non_ascii != 0 {
+    if (input_low | input_high) & HIGH_BITS != 0 {
         // Lead bytes are 0xC0 and above (bits 7 and 6 set), continuation bytes 0x80–0xBF.
         let mut leads =
             gather_high_bits16(input_low & (input_low << 1), input_high & (input_high << 1));
@@ -531,11 +530,8 @@ fn block(
         word_flags[k] = flag;
         normalized[k] = (lowered & flag) | (b' ' & !flag);
     }
-    let valid = if covered == 16 {
-        0xffff
-    } else {
-        (1u32 << covered) - 1
-    };
+    // Bits 0..covered (covered is 1 to 16, so no shift overflows).
+    let valid = (1u32 << covered) - 1;
     let word = gather_high_bits16(
         u64::from_le_bytes(word_flags[..8].try_into().unwrap_or_default()),
         u64::from_le_bytes(word_flags[8..].try_into().unwrap_or_default()),
