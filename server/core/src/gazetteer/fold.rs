@@ -259,6 +259,12 @@ pub fn marks_hashes(text: &str) -> (u64, u64) {
             };
             match c {
                 'đ' | 'Đ' | 'ł' | 'Ł' | 'ø' | 'Ø' => push(fold_special(c)),
+                // The precomposed Latin letters: their marks from a table.
+                _ if let Some(found) = latin_marks(c) => {
+                    for mark in found.into_iter().take_while(|&m| m != '\0') {
+                        push(mark);
+                    }
+                }
                 _ => decompose_canonical(c, |d| {
                     if is_combining_mark(d) {
                         push(d);
@@ -278,6 +284,41 @@ pub fn marks_hashes(text: &str) -> (u64, u64) {
     } else {
         (0, 0)
     }
+}
+
+/// The combining marks of the precomposed letters of U+00C0–U+024F and U+1E00–U+1EFF (at most
+/// two, in decomposition order, `'\0'` for none), computed once from the Unicode
+/// decompositions: [`marks_hashes`]'s fast path. `None` outside those blocks and for letters
+/// with more marks.
+fn latin_marks(c: char) -> Option<[char; 2]> {
+    static TABLE: std::sync::OnceLock<Vec<Option<[char; 2]>>> = std::sync::OnceLock::new();
+    let code = c as u32;
+    let index = match code {
+        0xC0..=0x24F => code - 0xC0,
+        0x1E00..=0x1EFF => code - 0x1E00 + 0x190,
+        _ => return None,
+    };
+    let table = TABLE.get_or_init(|| {
+        (0xC0u32..0x250)
+            .chain(0x1E00..0x1F00)
+            .map(|code| {
+                let c = char::from_u32(code)?;
+                let mut marks = Vec::new();
+                decompose_canonical(c, |d| {
+                    if is_combining_mark(d) {
+                        marks.push(d);
+                    }
+                });
+                match marks[..] {
+                    [] => Some(['\0', '\0']),
+                    [a] => Some([a, '\0']),
+                    [a, b] => Some([a, b]),
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    table.get(index as usize).copied().flatten()
 }
 
 fn fold_special(c: char) -> char {
@@ -310,7 +351,13 @@ pub fn phrase_key(text: &str) -> Option<u64> {
 /// Splits text into tokens: runs of letters, digits and combining marks, except that each
 /// ideographic character is a token of its own.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(text.len() / 5);
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    tokenize_into(text, &mut tokens);
+    tokens
+}
+
+/// [`tokenize`] appending to `tokens` (a buffer reused across documents).
+pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
     let bytes = text.as_bytes();
     let table = latin_table();
     // The folded ASCII letter and case of a precomposed Latin letter (see [`fold_latin`]).
@@ -324,7 +371,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let (folded, upper) = table[index as usize];
         (folded != 0).then_some((folded, upper))
     };
-    let step = |hash: u64, folded: u64| (hash ^ folded).wrapping_mul(HASH_PRIME);
     let mut i = 0;
     while i < bytes.len() {
         // The first character decides whether a token starts here and its case.
@@ -334,12 +380,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let capitalised;
         if b < 0x80 {
             i += 1;
-            if !b.is_ascii_alphanumeric() {
+            let folded = ASCII_FOLDED[b as usize];
+            if folded == 0 {
                 continue;
             }
             // Upper case or a digit.
-            capitalised = !b.is_ascii_lowercase();
-            hash = step(hash, b.to_ascii_lowercase() as u64);
+            capitalised = folded != b || b.is_ascii_digit();
+            hash = step(hash, folded);
         } else {
             let (c, length) = decode(bytes, i);
             i += length;
@@ -355,23 +402,24 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
             if let Some((folded, upper)) = latin(c) {
                 capitalised = upper;
-                hash = step(hash, folded as u64);
+                hash = step(hash, folded);
             } else if is_word_char(c) {
                 capitalised = c.is_uppercase();
-                fold_char(c, &mut |f| hash = step(hash, f as u64));
+                hash = fold_char_into_hash(c, hash);
             } else {
                 continue;
             }
         }
         // The rest of the word: runs of ASCII letters and digits in a tight loop, other
-        // characters one by one.
+        // characters one by one. (The hash is passed by value, never borrowed by a closure,
+        // so that it stays in a register: the multiply chain is the loop's critical path.)
         loop {
-            while let Some(&b) = bytes.get(i) {
-                let folded = ASCII_FOLDED[(b & 0x7F) as usize];
-                if folded == 0 || b >= 0x80 {
+            while i < bytes.len() {
+                let folded = ASCII_FOLDED[bytes[i] as usize];
+                if folded == 0 {
                     break;
                 }
-                hash = step(hash, folded as u64);
+                hash = step(hash, folded);
                 i += 1;
             }
             if i >= bytes.len() || bytes[i] < 0x80 {
@@ -379,9 +427,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
             let (c, length) = decode(bytes, i);
             if let Some((folded, _)) = latin(c) {
-                hash = step(hash, folded as u64);
+                hash = step(hash, folded);
             } else if is_word_char(c) && !is_ideographic(c) {
-                fold_char(c, &mut |f| hash = step(hash, f as u64));
+                hash = fold_char_into_hash(c, hash);
             } else {
                 break;
             }
@@ -395,13 +443,28 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             ideographic: false,
         });
     }
-    tokens
 }
 
-/// Each ASCII letter or digit folded (lower case), 0 for other ASCII bytes: one load per byte
-/// in the tokenizer's inner loop.
-const ASCII_FOLDED: [u8; 128] = {
-    let mut table = [0u8; 128];
+/// One step of the folded hash: `hash` extended by one folded byte.
+#[inline(always)]
+fn step(hash: u64, folded: u8) -> u64 {
+    (hash ^ folded as u64).wrapping_mul(HASH_PRIME)
+}
+
+/// `hash` extended by the folded form of `c` (the tokenizer's slow path).
+#[inline(never)]
+fn fold_char_into_hash(c: char, hash: u64) -> u64 {
+    let mut hash = hash;
+    fold_char(c, &mut |f| {
+        hash = (hash ^ f as u64).wrapping_mul(HASH_PRIME)
+    });
+    hash
+}
+
+/// Each ASCII letter or digit folded (lower case), 0 for other bytes (and for every byte of a
+/// multi-byte character): one load per byte in the tokenizer's inner loop.
+const ASCII_FOLDED: [u8; 256] = {
+    let mut table = [0u8; 256];
     let mut byte = 0;
     while byte < 128 {
         let b = byte as u8;
@@ -529,6 +592,79 @@ mod tests {
         );
         check(&["hoà", "hòa", "HÒA"], "hoa");
         check(&["Thừa Thiên Huế", "Thừa Thiên Huế"], "thua thien hue");
+    }
+
+    /// [`marks_hashes`] as first written (decomposing every character), to check the table.
+    fn marks_hashes_reference(text: &str) -> (u64, u64) {
+        if text.is_ascii() {
+            return (0, 0);
+        }
+        let (mut words, mut flat, mut any) = (HASH_SEED, HASH_SEED, false);
+        let mut current: Vec<u32> = Vec::new();
+        let flush = |current: &mut Vec<u32>, words: &mut u64, flat: &mut u64| {
+            current.truncate(8);
+            current.sort_unstable();
+            for &mark in current.iter() {
+                *words = (*words ^ mark as u64).wrapping_mul(HASH_PRIME);
+                *flat = (*flat ^ mark as u64).wrapping_mul(HASH_PRIME);
+            }
+            *words = (*words ^ 0x20).wrapping_mul(HASH_PRIME);
+            current.clear();
+        };
+        let mut in_word = false;
+        for c in text.chars() {
+            if is_word_char(c) {
+                in_word = true;
+                if c.is_ascii() {
+                    continue;
+                }
+                match c {
+                    'đ' | 'Đ' | 'ł' | 'Ł' | 'ø' | 'Ø' => {
+                        current.push(fold_special(c) as u32);
+                        any = true;
+                    }
+                    _ => decompose_canonical(c, |d| {
+                        if is_combining_mark(d) {
+                            current.push(d as u32);
+                            any = true;
+                        }
+                    }),
+                }
+            } else if in_word {
+                flush(&mut current, &mut words, &mut flat);
+                in_word = false;
+            }
+        }
+        if in_word {
+            flush(&mut current, &mut words, &mut flat);
+        }
+        if any {
+            (finish(words) | 1, finish(flat) | 1)
+        } else {
+            (0, 0)
+        }
+    }
+
+    #[test]
+    fn marks_table_agrees_with_decomposition() {
+        let ranges = (0x20u32..0x2100).chain(0x1E00..0x1F00);
+        for code in ranges {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for text in [
+                format!("{c}"),
+                format!("Ab{c}cD x"),
+                format!("Đà{c}Nẵng Tại"),
+                format!("Đà{c}Nẵng Tại").nfd().collect(),
+            ] {
+                assert_eq!(
+                    marks_hashes(&text),
+                    marks_hashes_reference(&text),
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -189,7 +189,7 @@ fn aggregates_a_small_corpus() {
         document news/a.txt en paragraphs=5 dct=Some("2016-10-17") findings=1 mentions={"DATE": 3, "LOC": 4, "ORG": 1, "PER": 3}
         document news/b.txt en paragraphs=3 dct=None findings=2 mentions={"DATE": 5, "LOC": 2}
         document news/c.txt und paragraphs=1 dct=None findings=0 mentions={"LOC": 4}
-        cluster near across=true similarity=0.71 ["GZ002", "GZ003"]
+        cluster near across=true similarity=0.72 ["GZ002", "GZ003"]
           news/a.txt:5-5 The friendship programme between the two cities was first established in 2004 and renewed from 2015 to 2019.
           news/b.txt:3-3 The friendship programme between the two cities was first established in 2004 and renewed from 2015 to 2019.
           news/b.txt:5-5 The friendship programme between both cities was first established in 2004 and renewed from 2015 to 2019 <again>.

@@ -14,10 +14,11 @@ pub mod index;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use self::context::{ContextWords, HeadPosition, Language, detect_language, joined, polish_bases};
-use self::index::{Candidate, HashKeyed, NameIndex};
+use self::context::{ContextWords, KindSet, Language, detect_language, joined, polish_bases};
+use self::index::{Candidate, HashKeyed, IdentityHasher, NameIndex};
 use super::{EntityLabel, EntitySpan, TaggingConfig};
 use crate::gazetteer::fold::{Token, fold_str, folded_word_hash, marks_hashes, tokenize};
 use crate::gazetteer::{Gazetteer, Place, PlaceKind, builtin};
@@ -40,12 +41,19 @@ pub struct LocalityTagger {
     /// user's.
     gazetteer: Cow<'static, Gazetteer>,
     index: NameIndex,
-    common_words: HashSet<u64>,
+    /// Folded hashes of words that are also place names, keyed by the hash itself (they are
+    /// well mixed already; SipHash would cost more than the lookup).
+    common_words: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
     context: ContextWords,
     /// Index of each place's parent (`u32::MAX` when none), for cheap ancestor walks.
     parents: Vec<u32>,
     /// Each place's [`kind_prior`], computed once (it takes a logarithm).
     priors: Vec<f64>,
+    /// Each place's country as a small number (an index into `country_codes`), so that the
+    /// countries of a document are compared as numbers rather than as strings.
+    countries: Vec<u32>,
+    /// The country codes (`VN`), by number.
+    country_codes: Vec<String>,
 }
 
 /// One place mention found in the text, before disambiguation.
@@ -87,6 +95,18 @@ impl LocalityTagger {
             })
             .collect();
         let priors = gazetteer.places().iter().map(kind_prior).collect();
+        let mut country_codes: Vec<String> = Vec::new();
+        let mut numbers: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        let countries = gazetteer
+            .places()
+            .iter()
+            .map(|p| {
+                *numbers.entry(p.country.as_str()).or_insert_with(|| {
+                    country_codes.push(p.country.clone());
+                    (country_codes.len() - 1) as u32
+                })
+            })
+            .collect();
         LocalityTagger {
             gazetteer,
             index,
@@ -94,6 +114,8 @@ impl LocalityTagger {
             context: ContextWords::new(),
             parents,
             priors,
+            countries,
+            country_codes,
         }
     }
 
@@ -172,8 +194,10 @@ impl LocalityTagger {
         language: Language,
         earlier: &[EntitySpan],
     ) -> (Vec<Mention>, Vec<Candidate>) {
-        let mut mentions = Vec::new();
-        let mut pool = Vec::new();
+        // Sized for dense text (the seed articles have a mention every six tokens and a
+        // few candidates each), so that neither grows in most documents.
+        let mut mentions = Vec::with_capacity(tokens.len() / 4 + 1);
+        let mut pool = Vec::with_capacity(tokens.len() + 1);
         let mut i = 0;
         while i < tokens.len() {
             if !tokens[i].capitalised {
@@ -308,10 +332,13 @@ impl LocalityTagger {
         });
         let pool = kept;
         // Document-level evidence: the countries named by mentions that may be countries.
-        let mut countries: Vec<&str> = Vec::new();
+        let mut countries: Vec<u32> = Vec::new();
         let mut in_mention = vec![false; tokens.len()];
         if let Some(home) = language.home_country() {
-            countries.push(home);
+            // (A home country the gazetteer does not know is evidence for no place.)
+            if let Some(number) = self.country_codes.iter().position(|c| c == home) {
+                countries.push(number as u32);
+            }
         }
         for mention in &mentions {
             // Only a mention that may be a well-known place shields its neighbours: "Kim" in
@@ -326,7 +353,7 @@ impl LocalityTagger {
                 .iter()
                 .filter(|c| c.kind == PlaceKind::Country)
             {
-                let country = self.place(c.place).country.as_str();
+                let country = self.countries[c.place as usize];
                 if !countries.contains(&country) {
                     countries.push(country);
                 }
@@ -386,8 +413,8 @@ impl LocalityTagger {
             let common = first == last
                 && self.common_words.contains(&tokens[first].hash)
                 && !matches!(place.kind, PlaceKind::Country | PlaceKind::Region);
-            let country_evidence =
-                place.kind == PlaceKind::Province && countries.contains(&place.country.as_str());
+            let country_evidence = place.kind == PlaceKind::Province
+                && countries.contains(&self.countries[choice.place as usize]);
             if common && !strong && !country_evidence {
                 continue;
             }
@@ -411,8 +438,7 @@ impl LocalityTagger {
     ) -> MentionContext {
         let (first, last) = (mention.first, mention.last);
         let heads = self.context.heads(text, tokens, first, last);
-        let head_after = heads.iter().any(|(_, p)| *p == HeadPosition::After);
-        let head_before = heads.iter().any(|(_, p)| *p == HeadPosition::Before);
+        let (head_before, head_after) = (heads.before, heads.after);
         // A capitalised word glued to the mention that is neither a head nor another place
         // makes it part of a longer proper name ("Huynh Duc Tho", "Vũ Đức Đam").
         let left_name = !head_before
@@ -427,7 +453,7 @@ impl LocalityTagger {
             && joined(text, tokens[last].end, tokens[last + 1].start);
         let acronym = first == last && is_acronym(text, tokens, first);
         MentionContext {
-            head_kinds: heads.into_iter().map(|(kind, _)| kind).collect(),
+            head_kinds: heads.kinds,
             left_name,
             right_name,
             title: self.context.title_before(text, tokens, first),
@@ -441,12 +467,15 @@ impl LocalityTagger {
         candidates: &[Candidate],
         this: usize,
         context: &MentionContext,
-        countries: &[&str],
+        countries: &[u32],
         mentioned: &HashKeyed<Mentioned>,
         language: Language,
         date: Option<&str>,
     ) -> Option<Choice> {
         let mut best: Option<(f64, Choice)> = None;
+        // A mention's candidates come from the index sorted by place (checked once here, so
+        // that a parent is found by binary search instead of a scan per candidate).
+        let sorted = candidates.is_sorted_by_key(|c| c.place);
         for candidate in candidates {
             let place = self.place(candidate.place);
             let ancestor_mentioned = !mentioned.is_empty()
@@ -455,9 +484,9 @@ impl LocalityTagger {
                         .get(&place_key(ancestor))
                         .is_some_and(|ms| ms.count > 1 || ms.first != this)
                 });
-            let head_match = context.head_kinds.iter().any(|&k| kind_fits(k, place.kind));
+            let head_match = kind_fits(context.head_kinds, place.kind);
             let mut score = self.priors[candidate.place as usize];
-            if countries.contains(&place.country.as_str()) {
+            if countries.contains(&self.countries[candidate.place as usize]) {
                 score += 3.0;
             }
             if ancestor_mentioned {
@@ -485,7 +514,13 @@ impl LocalityTagger {
             let parent = self.parents[candidate.place as usize];
             let seat = place.kind == PlaceKind::City
                 && parent != u32::MAX
-                && candidates.iter().any(|c| c.place == parent);
+                && if sorted {
+                    candidates
+                        .binary_search_by_key(&parent, |c| c.place)
+                        .is_ok()
+                } else {
+                    candidates.iter().any(|c| c.place == parent)
+                };
             if seat {
                 score += 1.5;
             }
@@ -535,16 +570,16 @@ fn kind_prior(place: &Place) -> f64 {
     }
 }
 
-/// Whether a head of kind `head` fits a place of kind `place` (a "city" head fits a city-level
-/// district such as Vietnam's thành phố thuộc tỉnh).
-fn kind_fits(head: PlaceKind, place: PlaceKind) -> bool {
-    head == place || (head == PlaceKind::Province && place == PlaceKind::Region)
+/// Whether a head of one of the kinds `heads` fits a place of kind `place` (a "province" head
+/// also fits a region).
+fn kind_fits(heads: KindSet, place: PlaceKind) -> bool {
+    heads.contains(place) || (place == PlaceKind::Region && heads.contains(PlaceKind::Province))
 }
 
 /// What surrounds one mention.
 struct MentionContext {
     /// Kinds the heads next to the mention are evidence of.
-    head_kinds: Vec<PlaceKind>,
+    head_kinds: KindSet,
     /// A capitalised word that is not a place is glued to the left.
     left_name: bool,
     /// ... or to the right.

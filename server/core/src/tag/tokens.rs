@@ -124,7 +124,9 @@ impl<'a> Tokens<'a> {
         let mut fold_hashes: Vec<u64> = Vec::with_capacity(capacity);
         let mut keys = Vec::with_capacity(capacity);
         let mut hashes = Vec::with_capacity(capacity);
-        let mut lowered = String::new();
+        // Lower-cased keys of capitalised words; sized for a text of many capitalised words so
+        // that it rarely grows.
+        let mut lowered = String::with_capacity(text.len() / 4);
         let mut position = 0usize;
         let mut gap_flags = SPACE_BEFORE | NEWLINE_BEFORE;
         // Index of the first token of the current white-space-delimited chunk, for URL marking.
@@ -354,12 +356,24 @@ const ASCII_CLASS: [u8; 128] = {
     table
 };
 
+/// [`ASCII_CLASS`] for every byte value: 0 for the bytes of multi-byte characters, so that the
+/// scanner's inner loops test one table entry per byte.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = ASCII_CLASS[byte];
+        byte += 1;
+    }
+    table
+};
+
 /// True for characters that make up words: letters of any script and combining marks (NFD).
 fn is_word_char(ch: char) -> bool {
     letter_class(ch) != LetterClass::None
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LetterClass {
     None,
     Lower,
@@ -389,6 +403,16 @@ fn letter_class(ch: char) -> LetterClass {
     if (0x300..=0x36F).contains(&code) {
         return LetterClass::Mark;
     }
+    // General punctuation (dashes, curly quotes, the narrow no-break space) holds no letter
+    // and no mark; it is common in news text, and the Unicode tables below are slow.
+    if (0x2000..=0x206F).contains(&code) {
+        return LetterClass::None;
+    }
+    letter_class_unicode(ch)
+}
+
+/// [`letter_class`] from the Unicode tables alone (what its fast paths must agree with).
+fn letter_class_unicode(ch: char) -> LetterClass {
     if ch.is_alphabetic() {
         if ch.is_uppercase() {
             LetterClass::Upper
@@ -411,33 +435,37 @@ fn scan_word(text: &str, start: usize) -> (usize, u16, u64) {
     let mut position = start;
     let mut flags = 0u16;
     let mut letters = 0usize;
-    let mut upper = 0usize;
+    // The case of the letters as two class accumulators: `any` has `UPPER` when some letter is
+    // upper case, `all` keeps it while every letter is. (Counters incremented per byte would
+    // not fit in registers with the rest of the scan, and a counter in memory makes every
+    // byte wait for the previous one's store.)
+    let mut any = 0u8;
+    let mut all = UPPER;
     let mut first = true;
     let mut hash = fold::HASH_SEED;
     let step = |hash: u64, folded: u8| (hash ^ folded as u64).wrapping_mul(fold::HASH_PRIME);
     while position < bytes.len() {
         let byte = bytes[position];
-        if byte < 0x80 && ASCII_CLASS[byte as usize] & LETTER != 0 {
+        if BYTE_CLASS[byte as usize] & LETTER != 0 {
             if first && byte.is_ascii_uppercase() {
                 flags |= CAPITALISED;
             }
             first = false;
             // The rest of an ASCII run in a tight loop.
-            while let Some(&letter) = bytes.get(position) {
-                let class = if letter < 0x80 {
-                    ASCII_CLASS[letter as usize]
-                } else {
-                    0
-                };
+            let run = position;
+            while position < bytes.len() {
+                let letter = bytes[position];
+                let class = BYTE_CLASS[letter as usize];
                 if class & LETTER == 0 {
                     break;
                 }
-                letters += 1;
-                upper += usize::from(class & UPPER != 0);
+                any |= class;
+                all &= class;
                 // ASCII letters lower-case by setting one bit.
                 hash = step(hash, letter | 0x20);
                 position += 1;
             }
+            letters += position - run;
             continue;
         }
         if byte < 0x80 {
@@ -484,10 +512,12 @@ fn scan_word(text: &str, start: usize) -> (usize, u16, u64) {
             LetterClass::Upper | LetterClass::Lower | LetterClass::Caseless => {
                 letters += 1;
                 if class == LetterClass::Upper {
-                    upper += 1;
+                    any |= UPPER;
                     if first {
                         flags |= CAPITALISED;
                     }
+                } else {
+                    all = 0;
                 }
                 first = false;
             }
@@ -495,10 +525,10 @@ fn scan_word(text: &str, start: usize) -> (usize, u16, u64) {
         flags |= NON_ASCII;
         position += ch.len_utf8();
     }
-    if letters >= 2 && upper == letters {
+    if letters >= 2 && all & UPPER != 0 {
         flags |= ALL_CAPS;
     }
-    if upper > 0 {
+    if any & UPPER != 0 {
         flags |= HAS_UPPER;
     }
     (position, flags, hash)
@@ -647,10 +677,12 @@ impl<V> Lexicon<V> {
         [bit(hash), bit(hash >> 32)]
     }
 
+    /// Both bits tested without a branch between them: whether a word passes the first is
+    /// unpredictable, while the answer (almost always no) is not.
+    #[inline]
     fn may_contain(&self, hash: u64) -> bool {
-        Self::filter_bits(hash)
-            .iter()
-            .all(|&(word, bit)| self.filter[word] & bit != 0)
+        let [(first, first_bit), (second, second_bit)] = Self::filter_bits(hash);
+        (self.filter[first] & first_bit != 0) & (self.filter[second] & second_bit != 0)
     }
 
     /// The entry for `key`, to insert or update (as [`HashMap::entry`]).
@@ -674,7 +706,7 @@ impl<V> Lexicon<V> {
     #[inline]
     pub fn get_token(&self, tokens: &Tokens<'_>, index: usize) -> Option<&V> {
         let hash = tokens.key_hash(index);
-        if hash == 0 || !self.may_contain(hash) {
+        if !((hash != 0) & self.may_contain(hash)) {
             return None;
         }
         self.map.get(tokens.key(index))
@@ -852,6 +884,30 @@ mod tests {
             ] {
                 assert_eq!(slug(&text), slug_unicode(&text), "{text:?} (U+{code:04X})");
             }
+        }
+    }
+
+    #[test]
+    fn letter_class_fast_paths_agree_with_the_unicode_tables() {
+        // Every non-ASCII character of the Basic Multilingual Plane and the next one: the fast
+        // paths (Latin blocks, Hangul, combining marks, general punctuation) must classify as
+        // the Unicode tables do. (The Latin path calls the few caseless letters of its blocks,
+        // such as `ƻ`, lower case: the tokenizer treats both alike, counting only capitals.
+        // The combining-diacritics block is all marks by design, although the tables call a
+        // few of its characters letters, such as U+0345 and U+0363–U+036F.)
+        let scanned = |class: LetterClass| match class {
+            LetterClass::Caseless => LetterClass::Lower,
+            other => other,
+        };
+        for code in (0x80u32..0x300).chain(0x370..0x2_0000) {
+            let Some(ch) = char::from_u32(code) else {
+                continue;
+            };
+            assert_eq!(
+                scanned(letter_class(ch)),
+                scanned(letter_class_unicode(ch)),
+                "U+{code:04X} {ch:?}"
+            );
         }
     }
 

@@ -46,15 +46,55 @@ const POLISH: &[&str] = &[
     "się", "że", "nie", "jest", "oraz", "dla", "przez", "na", "do", "od", "jak", "w", "z", "i",
 ];
 
+/// Slots in the function-word table (a power of two, many times the number of words).
+const FUNCTION_SLOTS: usize = 1024;
+
 /// Function words of each language, by folded hash: bit 0 English, 1 Vietnamese, 2 Polish.
-fn function_words() -> HashKeyed<u8> {
-    let mut words: HashKeyed<u8> = HashKeyed::default();
-    for (list, bit) in [(ENGLISH, 1u8), (VIETNAMESE, 2), (POLISH, 4)] {
-        for word in list {
-            *words.entry(fold_word_hash(word)).or_default() |= bit;
+/// A collision-free table: each word has a slot of its own, `(hash >> shift) % FUNCTION_SLOTS`
+/// with a `shift` chosen when it is built, so that looking a token up is one load and one
+/// comparison, without a branch (most tokens are no function word, and which ones are is
+/// unpredictable: a branch per token would be mispredicted often).
+pub(crate) struct FunctionWords {
+    slots: Box<[(u64, u8); FUNCTION_SLOTS]>,
+    shift: u32,
+}
+
+impl FunctionWords {
+    fn new() -> FunctionWords {
+        let mut words: Vec<(u64, u8)> = Vec::new();
+        for (list, bit) in [(ENGLISH, 1u8), (VIETNAMESE, 2), (POLISH, 4)] {
+            for word in list {
+                let hash = fold_word_hash(word);
+                match words.iter_mut().find(|(h, _)| *h == hash) {
+                    Some((_, bits)) => *bits |= bit,
+                    None => words.push((hash, bit)),
+                }
+            }
         }
+        // Some shift spreads forty words over a thousand slots without a collision (each
+        // shift does with a probability near one half).
+        for shift in 0..54 {
+            let mut slots = Box::new([(0u64, 0u8); FUNCTION_SLOTS]);
+            let placed = words.iter().all(|&(hash, bits)| {
+                let slot = &mut slots[(hash >> shift) as usize % FUNCTION_SLOTS];
+                let free = slot.1 == 0;
+                *slot = (hash, bits);
+                free
+            });
+            if placed {
+                return FunctionWords { slots, shift };
+            }
+        }
+        unreachable!("no collision-free shift for the function words")
     }
-    words
+
+    /// The languages (bits) of which the word with folded hash `hash` is a function word; 0
+    /// for none.
+    #[inline]
+    fn get(&self, hash: u64) -> u8 {
+        let (key, bits) = self.slots[(hash >> self.shift) as usize % FUNCTION_SLOTS];
+        bits & 0u8.wrapping_sub(u8::from(key == hash))
+    }
 }
 
 /// Guesses the language of a document from its most frequent function words and scripts.
@@ -71,14 +111,13 @@ pub fn detect_language(text: &str, tokens: &[Token], words: &ContextWords) -> La
             }
             continue;
         }
-        // Function words are short; most tokens skip the lookup, and most others the
-        // filter of the function words' hashes.
-        if token.end - token.start > 8 || !words.may_be_function_word(token.hash) {
+        // Function words are short (the length test and the lookup are branch-free: whether
+        // a token is a function word is unpredictable).
+        let short = 0u8.wrapping_sub(u8::from(token.end - token.start <= 8));
+        let bits = words.function_words.get(token.hash) & short;
+        if bits == 0 {
             continue;
         }
-        let Some(&bits) = words.function_words.get(&token.hash) else {
-            continue;
-        };
         counts[0] += usize::from(bits & 1 != 0);
         counts[2] += usize::from(bits & 4 != 0);
         // Vietnamese function words fold to look-alikes of other languages' words ("la",
@@ -104,6 +143,36 @@ pub fn detect_language(text: &str, tokens: &[Token], words: &ContextWords) -> La
         Language::Korean,
         Language::Japanese,
     ][best]
+}
+
+/// A set of place kinds, one bit each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindSet(u8);
+
+impl KindSet {
+    /// The set plus `kind`.
+    pub fn with(self, kind: PlaceKind) -> KindSet {
+        KindSet(self.0 | 1 << kind as u8)
+    }
+    /// True when `kind` is in the set.
+    pub fn contains(self, kind: PlaceKind) -> bool {
+        self.0 & 1 << kind as u8 != 0
+    }
+    /// True when the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// The heads found next to a name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Heads {
+    /// The kinds the heads are evidence of.
+    pub kinds: KindSet,
+    /// A head stands before the name ("thành phố Daegu").
+    pub before: bool,
+    /// A head stands after the name ("Quang Nam province").
+    pub after: bool,
 }
 
 /// Where a generic head stands relative to the name.
@@ -204,15 +273,16 @@ const TITLES: &[&str] = &[
 pub struct ContextWords {
     heads: Vec<(Vec<u64>, HeadPosition, PlaceKind)>,
     titles: Vec<Vec<u64>>,
-    function_words: HashKeyed<u8>,
-    /// A 256-bit filter over the function words' hashes (one bit each).
-    function_filter: [u64; 4],
+    function_words: FunctionWords,
     /// Heads by the word that touches the name: indices into `heads` of the heads after a
     /// name by their first word, of the heads before a name by their last word.
     heads_after: HashKeyed<Vec<usize>>,
     heads_before: HashKeyed<Vec<usize>>,
     /// Titles by their last word: indices into `titles`.
     titles_by_last: HashKeyed<Vec<usize>>,
+    /// A 256-bit filter over the hashes of the words that touch a name in some head or title
+    /// (one bit each): most words next to a name are neither, and skip the map lookups.
+    touching: [u64; 4],
 }
 
 impl ContextWords {
@@ -239,55 +309,50 @@ impl ContextWords {
                 titles_by_last.entry(last).or_default().push(index);
             }
         }
-        let function_words = function_words();
-        let mut function_filter = [0u64; 4];
-        for &hash in function_words.keys() {
+        let mut touching = [0u64; 4];
+        for &hash in heads_after
+            .keys()
+            .chain(heads_before.keys())
+            .chain(titles_by_last.keys())
+        {
             let bit = (hash & 0xFF) as usize;
-            function_filter[bit / 64] |= 1 << (bit % 64);
+            touching[bit / 64] |= 1 << (bit % 64);
         }
         ContextWords {
             heads,
             titles,
-            function_words,
-            function_filter,
+            touching,
+            function_words: FunctionWords::new(),
             heads_after,
             heads_before,
             titles_by_last,
         }
     }
 
-    /// False when the token hash `hash` is surely no function word.
+    /// False when the word with folded hash `hash` surely touches a name in no head or title.
     #[inline]
-    fn may_be_function_word(&self, hash: u64) -> bool {
+    fn may_touch(&self, hash: u64) -> bool {
         let bit = (hash & 0xFF) as usize;
-        self.function_filter[bit / 64] & (1 << (bit % 64)) != 0
+        self.touching[bit / 64] & (1 << (bit % 64)) != 0
     }
 
-    /// Heads next to tokens `first..=last`: the kind each is evidence of, and where it stands.
-    pub fn heads(
-        &self,
-        text: &str,
-        tokens: &[Token],
-        first: usize,
-        last: usize,
-    ) -> Vec<(PlaceKind, HeadPosition)> {
-        let mut kinds = Vec::new();
+    /// Heads next to tokens `first..=last`: the kinds they are evidence of (a [`KindSet`]),
+    /// and whether one stands before and one after the name.
+    pub fn heads(&self, text: &str, tokens: &[Token], first: usize, last: usize) -> Heads {
+        let mut found = Heads::default();
         // Only the heads whose touching word is next to the name can match; the others are
-        // not looked at. Kinds come out in table order, as if every head had been tried.
+        // not looked at.
         let before = first
             .checked_sub(1)
+            .filter(|&i| self.may_touch(tokens[i].hash))
             .and_then(|i| self.heads_before.get(&tokens[i].hash));
         let after = tokens
             .get(last + 1)
+            .filter(|t| self.may_touch(t.hash))
             .and_then(|t| self.heads_after.get(&t.hash));
-        if before.is_none() && after.is_none() {
-            return kinds;
-        }
-        let mut candidates: Vec<usize> =
-            before.into_iter().chain(after).flatten().copied().collect();
-        candidates.sort_unstable();
-        for (words, position, kind) in candidates.into_iter().map(|i| &self.heads[i]) {
-            let found = match position {
+        for &index in before.into_iter().chain(after).flatten() {
+            let (words, position, kind) = &self.heads[index];
+            let matched = match position {
                 HeadPosition::After => {
                     sequence_at(text, tokens, last + 1, words, Some(tokens[last].end))
                 }
@@ -296,17 +361,22 @@ impl ContextWords {
                         && joined(text, tokens[first - 1].end, tokens[first].start)
                 }),
             };
-            if found {
-                kinds.push((*kind, *position));
+            if matched {
+                found.kinds = found.kinds.with(*kind);
+                match position {
+                    HeadPosition::Before => found.before = true,
+                    HeadPosition::After => found.after = true,
+                }
             }
         }
-        kinds
+        found
     }
 
     /// True when a title stands right before token `first`.
     pub fn title_before(&self, text: &str, tokens: &[Token], first: usize) -> bool {
         let Some(titles) = first
             .checked_sub(1)
+            .filter(|&i| self.may_touch(tokens[i].hash))
             .and_then(|i| self.titles_by_last.get(&tokens[i].hash))
         else {
             return false;
@@ -417,6 +487,24 @@ mod tests {
             "대구광역시는 다낭시와 협력을 강화하기로 했다고 밝혔다",
             Language::Korean,
         );
+    }
+
+    #[test]
+    fn function_word_table_finds_every_word_and_no_other() {
+        let table = FunctionWords::new();
+        for (list, bit) in [(ENGLISH, 1u8), (VIETNAMESE, 2), (POLISH, 4)] {
+            for word in list {
+                assert_ne!(table.get(fold_word_hash(word)) & bit, 0, "{word}");
+            }
+        }
+        // "na" is Polish only; "và" folds to "va", Vietnamese only.
+        assert_eq!(table.get(fold_word_hash("na")), 4);
+        assert_eq!(table.get(fold_word_hash("VA")), 2);
+        for word in [
+            "nang", "daegu", "province", "thành", "miasto", "a", "then", "ze2",
+        ] {
+            assert_eq!(table.get(fold_word_hash(word)), 0, "{word}");
+        }
     }
 
     #[test]

@@ -45,6 +45,16 @@ fn organisation_at(context: &Context<'_, '_>, index: usize) -> Option<(usize, us
     if token.kind != TokenKind::Word || token.in_url() {
         return None;
     }
+    // Most words start no organisation: only a Hangul word (lead bytes of U+A000–U+DFFF), or a
+    // capitalised word at the start of a line (a masthead) or starting a lexicon phrase (a
+    // head), can; the rules below check the rest.
+    let lead = context.t.text.as_bytes()[token.start as usize];
+    let hangul = (0xEA..=0xED).contains(&lead);
+    let capitalised_start = token.is_capitalised()
+        && (token.newline_before() || context.entries.get(index).is_some_and(Option::is_some));
+    if !hangul && !capitalised_start {
+        return None;
+    }
     if let Some(found) = hangul_organisation(context, index) {
         return Some(found);
     }
