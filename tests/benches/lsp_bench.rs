@@ -6,7 +6,8 @@
 //! Environment: `GAZETTE_BENCH_DOCS` (default 10000), `GAZETTE_BENCH_EDITS` (default 300),
 //! `TYPOS_LSP` (path of a typos-lsp binary; else `typos-lsp` on PATH is tried),
 //! `GAZETTE_BENCH_SERVER_LOG` (a file to append the server's debug log to: analysis timings),
-//! `GAZETTE_BENCH_BINARY` (a `gazette` binary to run instead of this tree's bench build).
+//! `GAZETTE_BENCH_BINARY` (a `gazette` binary to run instead of this tree's bench build),
+//! `GAZETTE_BENCH_VOCABULARY` (`seeds`, the default, or `small`: see [`vocabulary`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -25,8 +26,8 @@ impl Lcg {
             .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.next() as usize % items.len()]
+    fn pick<'a, T: AsRef<str>>(&mut self, items: &'a [T]) -> &'a str {
+        items[self.next() as usize % items.len()].as_ref()
     }
 }
 
@@ -77,13 +78,47 @@ const WORDS: &[&str] = &[
     "festival",
 ];
 
-fn paragraph(rng: &mut Lcg, words: usize) -> String {
+/// The words paragraphs are made of (`GAZETTE_BENCH_VOCABULARY`):
+/// - `seeds` (the default): every word of the five seed articles of `examples/sample-corpus`,
+///   as often as it occurs there (1,107 distinct words, drawn with their real frequencies);
+/// - `small`: the 44 words above, the corpus of sessions 1–3. With so few words, almost every
+///   paragraph shares LSH bands with thousands of others (the minima of a MinHash over a tiny
+///   shingle universe are always the same few shingles), which makes the near-duplicate rule's
+///   candidate search, not the server, the cost of everything: a hostile case rather than text.
+fn vocabulary() -> (String, Vec<String>) {
+    let name = std::env::var("GAZETTE_BENCH_VOCABULARY").unwrap_or_else(|_| "seeds".to_owned());
+    let words = match name.as_str() {
+        "small" => WORDS.iter().map(|w| (*w).to_owned()).collect(),
+        "seeds" => {
+            let dir = gazette_tests::repo_root().join("examples/sample-corpus");
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+                .collect();
+            files.sort();
+            files
+                .iter()
+                .flat_map(|path| {
+                    let text = std::fs::read_to_string(path).unwrap();
+                    text.split_whitespace()
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        }
+        other => panic!("GAZETTE_BENCH_VOCABULARY must be seeds or small, not {other}"),
+    };
+    (name, words)
+}
+
+fn paragraph(rng: &mut Lcg, words: usize, vocabulary: &[String]) -> String {
     let mut text = String::new();
     for index in 0..words {
         if index > 0 {
             text.push(' ');
         }
-        text.push_str(rng.pick(WORDS));
+        text.push_str(rng.pick(vocabulary));
     }
     text.push('.');
     text
@@ -91,13 +126,15 @@ fn paragraph(rng: &mut Lcg, words: usize) -> String {
 
 /// Writes the corpus once (reused across runs): ~10 KB per document, one paragraph in twenty
 /// taken from a shared pool so that cross-document duplicates exist.
-fn generate_corpus(dir: &Path, documents: usize) -> u64 {
+fn generate_corpus(dir: &Path, documents: usize, vocabulary: &[String]) -> u64 {
     let marker = dir.join(format!(".complete-{documents}"));
     if !marker.exists() {
         let _ = std::fs::remove_dir_all(dir);
         std::fs::create_dir_all(dir).unwrap();
         let mut rng = Lcg(7);
-        let pool: Vec<String> = (0..500).map(|_| paragraph(&mut rng, 40)).collect();
+        let pool: Vec<String> = (0..500)
+            .map(|_| paragraph(&mut rng, 40, vocabulary))
+            .collect();
         for index in 0..documents {
             let sub = dir.join(format!("part{:02}", index % 50));
             std::fs::create_dir_all(&sub).unwrap();
@@ -107,7 +144,7 @@ fn generate_corpus(dir: &Path, documents: usize) -> u64 {
                     text.push_str(&pool[rng.next() as usize % pool.len()]);
                 } else {
                     let words = 20 + rng.next() as usize % 40;
-                    text.push_str(&paragraph(&mut rng, words));
+                    text.push_str(&paragraph(&mut rng, words, vocabulary));
                 }
                 text.push_str("\n\n");
             }
@@ -133,9 +170,11 @@ fn walk_size(dir: &Path) -> u64 {
 }
 
 /// A 100 KB document: 200 paragraphs, a few of them repeated.
-fn big_document() -> String {
+fn big_document(vocabulary: &[String]) -> String {
     let mut rng = Lcg(99);
-    let mut paragraphs: Vec<String> = (0..190).map(|_| paragraph(&mut rng, 70)).collect();
+    let mut paragraphs: Vec<String> = (0..190)
+        .map(|_| paragraph(&mut rng, 70, vocabulary))
+        .collect();
     for index in 0..10 {
         paragraphs.push(paragraphs[index * 7].clone());
     }
@@ -178,7 +217,13 @@ async fn open_to_first_diagnostics(client: &LspClient, uri: &str, text: &str) ->
     started.elapsed()
 }
 
-async fn bench_gazette(corpus: &Path, corpus_bytes: u64, documents: usize, edits: usize) {
+async fn bench_gazette(
+    corpus: &Path,
+    corpus_bytes: u64,
+    documents: usize,
+    edits: usize,
+    big: &str,
+) {
     let command = match std::env::var_os("GAZETTE_BENCH_SERVER_LOG") {
         // The server's debug log (analysis and tagging timings) appended to a file.
         Some(log) => {
@@ -231,7 +276,6 @@ async fn bench_gazette(corpus: &Path, corpus_bytes: u64, documents: usize, edits
     );
 
     // A 100 KB document inside the indexed workspace.
-    let big = big_document();
     let big_path = corpus.join("zz-big-document.txt");
     std::fs::write(&big_path, &big).unwrap();
     let uri = file_uri(&big_path);
@@ -329,11 +373,10 @@ fn find_typos_lsp() -> Option<PathBuf> {
     })
 }
 
-async fn bench_other_server(name: &str, binary: &Path) {
+async fn bench_other_server(name: &str, binary: &Path, big: &str) {
     let dir = std::env::temp_dir().join(format!("gazette-bench-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let big = big_document();
     let path = dir.join("big.txt");
     std::fs::write(&path, &big).unwrap();
     let client = LspClient::spawn(tokio::process::Command::new(binary));
@@ -369,12 +412,15 @@ fn main() {
         .build()
         .unwrap();
     // Outside the repository, so that its .gitignore (which lists target/) cannot hide it.
-    let corpus = std::env::temp_dir().join("gazette-lsp-bench-corpus");
-    let corpus_bytes = generate_corpus(&corpus, documents);
+    let (vocabulary_name, vocabulary) = vocabulary();
+    let corpus = std::env::temp_dir().join(format!("gazette-lsp-bench-corpus-{vocabulary_name}"));
+    let corpus_bytes = generate_corpus(&corpus, documents, &vocabulary);
+    let big = big_document(&vocabulary);
+    println!("vocabulary: {vocabulary_name} ({} words)", vocabulary.len());
     runtime.block_on(async {
-        bench_gazette(&corpus, corpus_bytes, documents, edits).await;
+        bench_gazette(&corpus, corpus_bytes, documents, edits, &big).await;
         match find_typos_lsp() {
-            Some(binary) => bench_other_server("typos-lsp", &binary).await,
+            Some(binary) => bench_other_server("typos-lsp", &binary, &big).await,
             None => println!("typos-lsp: not installed (set TYPOS_LSP or put it on PATH)"),
         }
     });

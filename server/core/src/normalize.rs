@@ -918,24 +918,34 @@ mod tests {
     }
 
     #[test]
-    fn every_character_below_the_table_end_agrees_with_reference() {
+    fn every_character_below_the_table_end_agrees_with_reference_in_every_path() {
         // Each character alone, between words, and twice in a row: covers the table entries,
-        // multi-character lowercase forms and separators.
+        // multi-character lowercase forms and separators. The short text goes through the byte
+        // loop; the long one puts the character inside sixteen-byte blocks, at the start, in
+        // the middle and cut by a block's end.
         let mut normalizer = Normalizer::new();
-        for code in (0x80..TABLE_END).chain([0xac00, 0xd7a3, 0x1f600, 0xff01, 0x10400]) {
+        let hangul = (0xac00..=0xd7a3).step_by(97);
+        for code in (0x80..TABLE_END)
+            .chain(hangul)
+            .chain([0xd7a3, 0x1f600, 0xff01, 0x10400])
+        {
             let Some(c) = char::from_u32(code) else {
                 continue;
             };
-            let text = format!("Ab{c}{c} x{c}");
-            let composed: String = text.nfc().collect();
-            let mut reference = Vec::new();
-            let words = normalize_unicode(composed.chars(), &mut reference);
-            let (actual, actual_words) = normalizer.normalize_bytes(&text);
-            assert_eq!(
-                (actual, actual_words),
-                (reference.as_slice(), words),
-                "U+{code:04X}"
-            );
+            for text in [
+                format!("Ab{c}{c} x{c}"),
+                format!("{c}bcdefgh ijklmn{c}{c} words, {c}xyz {c}. And more{c}"),
+            ] {
+                let composed: String = text.nfc().collect();
+                let mut reference = Vec::new();
+                let words = normalize_unicode(composed.chars(), &mut reference);
+                let (actual, actual_words) = normalizer.normalize_bytes(&text);
+                assert_eq!(
+                    (actual, actual_words),
+                    (reference.as_slice(), words),
+                    "U+{code:04X} in {text:?}"
+                );
+            }
         }
     }
 }

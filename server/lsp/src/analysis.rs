@@ -599,9 +599,20 @@ struct Publication {
     uri: Uri,
     version: Option<i32>,
     generation: u64,
-    diagnostics: Vec<lsp::Diagnostic>,
+    /// The analysis to publish, `None` to clear the document's diagnostics. Shared with the
+    /// results, not copied: a flush publishes thousands of documents, each copied only while
+    /// it is sent.
+    analyzed: Option<Arc<Analyzed>>,
     changed: bool,
     previously_empty: bool,
+}
+
+impl Publication {
+    fn is_empty(&self) -> bool {
+        self.analyzed
+            .as_ref()
+            .is_none_or(|analyzed| analyzed.lsp_diagnostics.is_empty())
+    }
 }
 
 /// Runs until the session shuts down.
@@ -972,28 +983,26 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
                 analysis.next_result_id
             }
         };
+        let analyzed = Arc::new(Analyzed {
+            uri: document.uri.clone(),
+            view,
+            generation: document.generation,
+            version: document.version,
+            problem: document.problem,
+            diagnostics,
+            lsp_diagnostics,
+            result_id,
+        });
         publications.push(Publication {
             key: key.clone(),
-            uri: document.uri.clone(),
+            uri: document.uri,
             version: document.version,
             generation: document.generation,
-            diagnostics: lsp_diagnostics.clone(),
+            analyzed: Some(Arc::clone(&analyzed)),
             changed,
             previously_empty,
         });
-        results.insert(
-            key,
-            Arc::new(Analyzed {
-                uri: document.uri,
-                view,
-                generation: document.generation,
-                version: document.version,
-                problem: document.problem,
-                diagnostics,
-                lsp_diagnostics,
-                result_id,
-            }),
-        );
+        results.insert(key, analyzed);
     }
     // Documents that left the corpus: their diagnostics are cleared.
     for key in &touched {
@@ -1006,7 +1015,7 @@ fn analyze(session: &Session, batch: Batch) -> Vec<Publication> {
                 uri: previous.uri.clone(),
                 version: None,
                 generation: 0,
-                diagnostics: Vec::new(),
+                analyzed: None,
                 changed: true,
                 previously_empty: previous.lsp_diagnostics.is_empty(),
             });
@@ -1053,7 +1062,7 @@ async fn publish(
     }
     for publication in publications {
         // An empty list for a document that never had findings is noise for the client.
-        if publication.diagnostics.is_empty() && publication.previously_empty {
+        if publication.is_empty() && publication.previously_empty {
             continue;
         }
         // Only changed diagnostics are re-sent, except for documents of this batch: the editor
@@ -1074,7 +1083,10 @@ async fn publish(
             .client
             .publish_diagnostics(
                 publication.uri,
-                publication.diagnostics,
+                publication
+                    .analyzed
+                    .map(|analyzed| analyzed.lsp_diagnostics.clone())
+                    .unwrap_or_default(),
                 publication.version,
             )
             .await;

@@ -137,6 +137,10 @@ pub async fn index_roots(session: Arc<Session>, only: Option<Vec<PathBuf>>) {
         started.elapsed().as_secs_f64()
     );
     session.log(MessageType::INFO, message.clone());
+    tracing::debug!(
+        "the core's summaries and indexes take {:.1} MB",
+        session.analysis().heap_bytes() as f64 / 1e6
+    );
     if let Some(progress) = progress {
         progress.finish_with_message(message).await;
     }
