@@ -45,13 +45,10 @@ pub struct LocalityTagger {
     /// well mixed already; SipHash would cost more than the lookup).
     common_words: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
     context: ContextWords,
-    /// Index of each place's parent (`u32::MAX` when none), for cheap ancestor walks.
-    parents: Vec<u32>,
-    /// Each place's [`kind_prior`], computed once (it takes a logarithm).
-    priors: Vec<f64>,
-    /// Each place's country as a small number (an index into `country_codes`), so that the
-    /// countries of a document are compared as numbers rather than as strings.
-    countries: Vec<u32>,
+    /// What choosing between candidates reads of each place, in one compact record per place:
+    /// a candidate costs one cache line instead of one per array (and the [`Place`] itself,
+    /// with its names and strings, is read only for the place chosen or for a dated document).
+    facts: Vec<PlaceFacts>,
     /// The country codes (`VN`), by number.
     country_codes: Vec<String>,
 }
@@ -84,27 +81,25 @@ impl LocalityTagger {
             .filter(|w| !w.is_empty())
             .map(|w| folded_word_hash(&fold_str(w)))
             .collect();
-        let parents = gazetteer
-            .places()
-            .iter()
-            .map(|p| {
-                p.parent
-                    .as_deref()
-                    .and_then(|id| gazetteer.index_of(id))
-                    .unwrap_or(u32::MAX)
-            })
-            .collect();
-        let priors = gazetteer.places().iter().map(kind_prior).collect();
         let mut country_codes: Vec<String> = Vec::new();
         let mut numbers: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-        let countries = gazetteer
+        let facts = gazetteer
             .places()
             .iter()
-            .map(|p| {
-                *numbers.entry(p.country.as_str()).or_insert_with(|| {
+            .map(|p| PlaceFacts {
+                prior: kind_prior(p),
+                parent: p
+                    .parent
+                    .as_deref()
+                    .and_then(|id| gazetteer.index_of(id))
+                    .unwrap_or(u32::MAX),
+                country: *numbers.entry(p.country.as_str()).or_insert_with(|| {
                     country_codes.push(p.country.clone());
                     (country_codes.len() - 1) as u32
-                })
+                }),
+                kind: p.kind,
+                small: is_small(p),
+                has_end: p.valid_to.is_some(),
             })
             .collect();
         LocalityTagger {
@@ -112,9 +107,7 @@ impl LocalityTagger {
             index,
             common_words,
             context: ContextWords::new(),
-            parents,
-            priors,
-            countries,
+            facts,
             country_codes,
         }
     }
@@ -345,7 +338,7 @@ impl LocalityTagger {
             // "Kim Jung-ki" may be a hamlet, which makes "Jung" part of a name, not a place.
             if pool[mention.candidates.clone()]
                 .iter()
-                .any(|c| !is_small(self.place(c.place)))
+                .any(|c| !self.facts[c.place as usize].small)
             {
                 in_mention[mention.first..=mention.last].fill(true);
             }
@@ -353,7 +346,7 @@ impl LocalityTagger {
                 .iter()
                 .filter(|c| c.kind == PlaceKind::Country)
             {
-                let country = self.countries[c.place as usize];
+                let country = self.facts[c.place as usize].country;
                 if !countries.contains(&country) {
                     countries.push(country);
                 }
@@ -396,11 +389,11 @@ impl LocalityTagger {
             if context.rejected {
                 continue;
             }
-            let place = self.place(choice.place);
+            let place = &self.facts[choice.place as usize];
             let (first, last) = (mention.first, mention.last);
             // Small places (communes, districts, towns) have names shared by hundreds of others
             // and by people: they need evidence, and lose to a title or a neighbouring name.
-            if is_small(place)
+            if place.small
                 && (context.title || context.left_name || context.right_name)
                 && !choice.head_match
             {
@@ -413,8 +406,8 @@ impl LocalityTagger {
             let common = first == last
                 && self.common_words.contains(&tokens[first].hash)
                 && !matches!(place.kind, PlaceKind::Country | PlaceKind::Region);
-            let country_evidence = place.kind == PlaceKind::Province
-                && countries.contains(&self.countries[choice.place as usize]);
+            let country_evidence =
+                place.kind == PlaceKind::Province && countries.contains(&place.country);
             if common && !strong && !country_evidence {
                 continue;
             }
@@ -477,16 +470,16 @@ impl LocalityTagger {
         // that a parent is found by binary search instead of a scan per candidate).
         let sorted = candidates.is_sorted_by_key(|c| c.place);
         for candidate in candidates {
-            let place = self.place(candidate.place);
+            let facts = &self.facts[candidate.place as usize];
             let ancestor_mentioned = !mentioned.is_empty()
                 && self.ancestors(candidate.place).any(|ancestor| {
                     mentioned
                         .get(&place_key(ancestor))
                         .is_some_and(|ms| ms.count > 1 || ms.first != this)
                 });
-            let head_match = kind_fits(context.head_kinds, place.kind);
-            let mut score = self.priors[candidate.place as usize];
-            if countries.contains(&self.countries[candidate.place as usize]) {
+            let head_match = kind_fits(context.head_kinds, facts.kind);
+            let mut score = facts.prior;
+            if countries.contains(&facts.country) {
                 score += 3.0;
             }
             if ancestor_mentioned {
@@ -501,18 +494,20 @@ impl LocalityTagger {
             if candidate.inflected && language != Language::Polish {
                 score -= 4.0;
             }
-            if place.valid_to.is_some() {
+            if facts.has_end {
                 score -= 0.25;
             }
             // On the document's date, a place that existed beats one that did not.
-            if date.is_some_and(|date| validity_on(place, date) != Validity::Valid) {
+            if date.is_some_and(|date| {
+                validity_on(self.place(candidate.place), date) != Validity::Valid
+            }) {
                 score -= 5.0;
             }
             // A city named like the province it is the seat of is what a bare name means
             // ("Daegu", "Yaroslavl") unless a head says otherwise.
-            // (`parents` holds the index of the place with the parent's id, ids being unique.)
-            let parent = self.parents[candidate.place as usize];
-            let seat = place.kind == PlaceKind::City
+            // (`parent` is the index of the place with the parent's id, ids being unique.)
+            let parent = facts.parent;
+            let seat = facts.kind == PlaceKind::City
                 && parent != u32::MAX
                 && if sorted {
                     candidates
@@ -539,10 +534,10 @@ impl LocalityTagger {
     /// Indices of the containing places, nearest first (at most eight levels, so that a
     /// cycle in a user's file cannot loop).
     fn ancestors(&self, index: u32) -> impl Iterator<Item = u32> + '_ {
-        let mut current = self.parents[index as usize];
+        let mut current = self.facts[index as usize].parent;
         (0..8).map_while(move |_| {
             let found = (current != u32::MAX).then_some(current)?;
-            current = self.parents[found as usize];
+            current = self.facts[found as usize].parent;
             Some(found)
         })
     }
@@ -550,6 +545,23 @@ impl LocalityTagger {
     fn place(&self, index: u32) -> &Place {
         &self.gazetteer.places()[index as usize]
     }
+}
+
+/// The facts about a place that choosing a candidate reads (see [`LocalityTagger::facts`]).
+#[derive(Clone, Copy, Debug)]
+struct PlaceFacts {
+    /// The place's [`kind_prior`], computed once (it takes a logarithm).
+    prior: f64,
+    /// Index of the place's parent (`u32::MAX` when none), for cheap ancestor walks.
+    parent: u32,
+    /// The place's country as a small number (an index into `country_codes`), so that the
+    /// countries of a document are compared as numbers rather than as strings.
+    country: u32,
+    kind: PlaceKind,
+    /// [`is_small`].
+    small: bool,
+    /// The place has a `valid_to` date (it ceased to exist, or will).
+    has_end: bool,
 }
 
 /// A well-mixed map key for a place index (the maps use the identity hash).

@@ -150,3 +150,22 @@ fn the_document_creation_time_chooses_the_historical_form() {
     check("October 17, 2016", "VN:quang-nam");
     check("January 5, 2026", "VN:da-nang-province");
 }
+
+#[test]
+fn the_key_filter_lets_every_key_of_the_index_through() {
+    // The filter in front of the name index may let a word through that names nothing, but
+    // must never stop one that names something (or starts a longer name).
+    let index = LocalityTagger::builtin().index();
+    let mut keys = 0;
+    for key in index.keys() {
+        assert!(index.node(key).is_some(), "key {key:#x} filtered out");
+        keys += 1;
+    }
+    assert_eq!(keys, index.key_count());
+    // And it does reject: most words that name nothing stop at it.
+    let rejected = (0..10_000)
+        .map(|n| crate::gazetteer::fold::fold_word_hash(&format!("zq{n}x")))
+        .filter(|&key| !index.may_contain(key))
+        .count();
+    assert!(rejected > 8_000, "{rejected}");
+}
