@@ -650,6 +650,26 @@ fn sort_and_dedup_ids(ids: &mut Vec<u32>, bound: usize) {
 /// rows to look for).
 type SharedBand = (u32, u32, u32);
 
+/// Inserts `(key, document, paragraph)` entries in one band's table and returns the shared keys
+/// found: for each collision, the other document and this one are both to be flagged.
+fn insert_band_keys(
+    table: &mut BandTable,
+    entries: impl IntoIterator<Item = (u32, u32, u32)>,
+) -> Vec<SharedBand> {
+    let mut shared = Vec::new();
+    for (key, id, number) in entries {
+        let mut collided = false;
+        table.insert(key, id, |other| {
+            collided = true;
+            shared.push((other, id, number));
+        });
+        if collided {
+            shared.push((id, id, number));
+        }
+    }
+    shared
+}
+
 /// The 32-bit key of one band of a signature in its [`BandTable`].
 fn band_key32(signature: &Signature, band: usize) -> u32 {
     (minhash::mix(minhash::band_key(signature, band)) >> 32) as u32
@@ -948,17 +968,7 @@ impl Workspace {
                     table.remove(*key, id);
                 }
             }
-            let mut shared: Vec<SharedBand> = Vec::new();
-            for (key, number) in added {
-                let mut collided = false;
-                table.insert(key, id, |other| {
-                    collided = true;
-                    shared.push((other, id, number));
-                });
-                if collided {
-                    shared.push((id, id, number));
-                }
-            }
+            let shared = insert_band_keys(table, added.into_iter().map(|(key, n)| (key, id, n)));
             self.flag_shared(band, shared);
             for rows in kept_keys {
                 self.flag_band(id, band, &rows);
@@ -1080,17 +1090,11 @@ impl Workspace {
         for band in 0..minhash::BANDS {
             let table = &mut self.bands[band];
             table.reserve(owners.len());
-            let mut shared: Vec<SharedBand> = Vec::new();
-            for (&(id, number), &key) in owners.iter().zip(&keys[band * signatures..]) {
-                let mut collided = false;
-                table.insert(key, id, |other| {
-                    collided = true;
-                    shared.push((other, id, number));
-                });
-                if collided {
-                    shared.push((id, id, number));
-                }
-            }
+            let entries = owners
+                .iter()
+                .zip(&keys[band * signatures..])
+                .map(|(&(id, number), &key)| (key, id, number));
+            let shared = insert_band_keys(table, entries);
             self.flag_shared(band, shared);
         }
     }
