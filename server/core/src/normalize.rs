@@ -604,6 +604,24 @@ fn normalize_unicode(chars: impl Iterator<Item = char>, out: &mut Vec<u8>) -> u3
 mod tests {
     use super::*;
 
+    /// One step of a xorshift generator (deterministic test data).
+    fn xorshift(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    /// A text of fewer than `max_pieces` pieces drawn from `pieces`.
+    fn random_text(state: &mut u64, pieces: &[&str], max_pieces: u64) -> String {
+        // Step the generator before drawing the length: a length of 0 would otherwise leave
+        // the state unchanged and every later text empty.
+        let length = xorshift(state) % max_pieces;
+        (0..length)
+            .map(|_| pieces[(xorshift(state) % pieces.len() as u64) as usize])
+            .collect()
+    }
+
     fn check(input: &str, expected: &str, expected_words: u32) {
         let mut normalizer = Normalizer::new();
         let (normalized, words) = normalizer.normalize(input);
@@ -725,18 +743,7 @@ mod tests {
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut normalizer = Normalizer::new();
         for _ in 0..3_000 {
-            let mut text = String::new();
-            // Step the generator before drawing the length: a length of 0 would otherwise
-            // leave the state unchanged and every later text empty.
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..(state % 40) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+            let text = random_text(&mut state, &pieces, 40);
             let mut reference = Vec::new();
             let words = normalize_unicode(text.chars(), &mut reference);
             let (actual, actual_words) = normalizer.normalize_bytes(&text);
@@ -773,9 +780,7 @@ mod tests {
     fn gathering_high_bits_agrees_with_a_loop() {
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..10_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            xorshift(&mut state);
             let expected = (0..8).fold(0u32, |mask, k| {
                 mask | (((state >> (8 * k + 7)) & 1) as u32) << k
             });
@@ -827,18 +832,7 @@ mod tests {
         let mut block_bytes = 0usize;
         let mut total_bytes = 0usize;
         for round in 0..2_000 {
-            let mut text = String::new();
-            // Step the generator before drawing the length: a length of 0 would otherwise
-            // leave the state unchanged and every later text empty.
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..(state % 60) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+            let mut text = random_text(&mut state, &pieces, 60);
             if round % 3 == 0 {
                 text = text.nfd().collect();
             }
