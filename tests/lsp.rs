@@ -49,6 +49,27 @@ async fn start(encodings: &[&str], folders: &[&Path], options: Value) -> LspClie
     client
 }
 
+/// The "Keep this copy, delete the others" code action offered at `range` of `uri`.
+async fn keep_this_copy(client: &LspClient, uri: &str, range: Value, diagnostics: Value) -> Value {
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": range,
+                "context": {"diagnostics": diagnostics}
+            }),
+        )
+        .await;
+    actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Keep this copy, delete the others")
+        .cloned()
+        .unwrap_or_else(|| panic!("{actions:#}"))
+}
+
 fn scratch_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gazette-lsp-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -575,22 +596,13 @@ async fn closed_documents_are_read_back_from_disk_and_unseen_changes_adopted() {
     // "Keep this copy" in B deletes A's copy: an edit in a closed document, at the right place.
     client.open(&b_uri, 1, &b_text);
     let b_start = b_text.find(PARAGRAPH).unwrap();
-    let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": b_uri},
-                "range": range_of(&b_text, b_start, b_start, "utf-16"),
-                "context": {"diagnostics": []}
-            }),
-        )
-        .await;
-    let keep = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == "Keep this copy, delete the others")
-        .unwrap_or_else(|| panic!("{actions:#}"));
+    let keep = keep_this_copy(
+        &client,
+        &b_uri,
+        range_of(&b_text, b_start, b_start, "utf-16"),
+        json!([]),
+    )
+    .await;
     let edits = keep["edit"]["changes"][a_uri.as_str()].as_array().unwrap();
     assert_eq!(
         apply_edits(&a_text, edits, "utf-16"),
@@ -882,22 +894,13 @@ async fn related_locations_in_other_documents_follow_edits_elsewhere_in_the_docu
     assert_eq!(client.document_text(&a_uri).await["text"], a_now.as_str());
     client.open(&b_uri, 1, &b_text);
     let b_start = b_text.find(PARAGRAPH).unwrap();
-    let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": b_uri},
-                "range": range_of(&b_text, b_start, b_start, "utf-16"),
-                "context": {"diagnostics": []}
-            }),
-        )
-        .await;
-    let keep = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == "Keep this copy, delete the others")
-        .unwrap_or_else(|| panic!("{actions:#}"));
+    let keep = keep_this_copy(
+        &client,
+        &b_uri,
+        range_of(&b_text, b_start, b_start, "utf-16"),
+        json!([]),
+    )
+    .await;
     let edits = keep["edit"]["changes"][a_uri.as_str()].as_array().unwrap();
     assert_eq!(
         apply_edits(&a_now, edits, "utf-16"),
@@ -1061,22 +1064,13 @@ async fn keep_this_copy_deletes_the_others_across_files() {
     client.wait_for_indexing().await;
     let b_uri = file_uri(&paths[1]);
     let diagnostics = client.diagnostics_after(0, &b_uri, |d| !d.is_empty()).await;
-    let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": b_uri},
-                "range": diagnostics[0]["range"],
-                "context": {"diagnostics": diagnostics}
-            }),
-        )
-        .await;
-    let keep = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == "Keep this copy, delete the others")
-        .unwrap_or_else(|| panic!("{actions:#}"));
+    let keep = keep_this_copy(
+        &client,
+        &b_uri,
+        diagnostics[0]["range"].clone(),
+        Value::Array(diagnostics.clone()),
+    )
+    .await;
     assert_eq!(
         keep["isPreferred"], false,
         "deleting in other files is unsafe"

@@ -604,6 +604,24 @@ fn normalize_unicode(chars: impl Iterator<Item = char>, out: &mut Vec<u8>) -> u3
 mod tests {
     use super::*;
 
+    /// Asserts that `normalizer` gives `text` the bytes and word count the character-by-character
+    /// reference gives `reference_input` (the text itself, or its NFC form).
+    fn assert_like_reference(
+        normalizer: &mut Normalizer,
+        text: &str,
+        reference_input: &str,
+        what: std::fmt::Arguments<'_>,
+    ) {
+        let mut reference = Vec::new();
+        let words = normalize_unicode(reference_input.chars(), &mut reference);
+        let (actual, actual_words) = normalizer.normalize_bytes(text);
+        assert_eq!(
+            (actual, actual_words),
+            (reference.as_slice(), words),
+            "{what}"
+        );
+    }
+
     /// One step of a xorshift generator (deterministic test data).
     fn xorshift(state: &mut u64) -> u64 {
         *state ^= *state << 13;
@@ -661,15 +679,8 @@ mod tests {
             "a\u{301}b",
         ] {
             let composed: String = text.nfc().collect();
-            let mut reference = Vec::new();
-            let words = normalize_unicode(composed.chars(), &mut reference);
             let mut normalizer = Normalizer::new();
-            let (actual, actual_words) = normalizer.normalize_bytes(text);
-            assert_eq!(
-                (actual, actual_words),
-                (reference.as_slice(), words),
-                "{text}"
-            );
+            assert_like_reference(&mut normalizer, text, &composed, format_args!("{text}"));
         }
     }
 
@@ -694,14 +705,7 @@ mod tests {
             "Mixed Đà Nẵng words between PLAIN ascii chunks of text and more",
             "tabs\tand\nnewlines\n\nbetween words and @#$ signs ^_^ [x] {y} `z` ~w~",
         ] {
-            let mut reference = Vec::new();
-            let words = normalize_unicode(text.chars(), &mut reference);
-            let (actual, actual_words) = normalizer.normalize_bytes(text);
-            assert_eq!(
-                (actual, actual_words),
-                (reference.as_slice(), words),
-                "{text:?}"
-            );
+            assert_like_reference(&mut normalizer, text, text, format_args!("{text:?}"));
         }
     }
 
@@ -744,14 +748,7 @@ mod tests {
         let mut normalizer = Normalizer::new();
         for _ in 0..3_000 {
             let text = random_text(&mut state, &pieces, 40);
-            let mut reference = Vec::new();
-            let words = normalize_unicode(text.chars(), &mut reference);
-            let (actual, actual_words) = normalizer.normalize_bytes(&text);
-            assert_eq!(
-                (actual, actual_words),
-                (reference.as_slice(), words),
-                "{text:?}"
-            );
+            assert_like_reference(&mut normalizer, &text, &text, format_args!("{text:?}"));
         }
     }
 
@@ -838,14 +835,7 @@ mod tests {
             }
             let composed: String = text.nfc().collect();
             total_bytes += composed.len();
-            let mut reference = Vec::new();
-            let words = normalize_unicode(composed.chars(), &mut reference);
-            let (actual, actual_words) = normalizer.normalize_bytes(&text);
-            assert_eq!(
-                (actual, actual_words),
-                (reference.as_slice(), words),
-                "{text:?}"
-            );
+            assert_like_reference(&mut normalizer, &text, &composed, format_args!("{text:?}"));
             let identity = identity_bits();
             let mut at = 0;
             while at + 16 <= composed.len() {
@@ -927,13 +917,11 @@ mod tests {
                 format!("{c}bcdefgh ijklmn{c}{c} words, {c}xyz {c}. And more{c}"),
             ] {
                 let composed: String = text.nfc().collect();
-                let mut reference = Vec::new();
-                let words = normalize_unicode(composed.chars(), &mut reference);
-                let (actual, actual_words) = normalizer.normalize_bytes(&text);
-                assert_eq!(
-                    (actual, actual_words),
-                    (reference.as_slice(), words),
-                    "U+{code:04X} in {text:?}"
+                assert_like_reference(
+                    &mut normalizer,
+                    &text,
+                    &composed,
+                    format_args!("U+{code:04X} in {text:?}"),
                 );
             }
         }
